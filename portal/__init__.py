@@ -1,0 +1,115 @@
+"""The portal application factory."""
+import logging
+import os
+
+from flask import Flask, request, session
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from portal import extensions as ext
+from portal.config import ConfigError, load_config  # noqa: F401  (re-exported for wsgi and tests)
+
+# Blueprints are listed once here; each package owns its URL rules.
+BLUEPRINTS = [
+    ("portal.main.views", "bp"),
+    ("portal.auth.views", "bp"),
+    ("portal.admin.views", "bp"),
+    ("portal.audit.views", "bp"),
+    ("portal.partners.views", "bp"),
+    ("portal.label.views", "bp"),
+    ("portal.inkoop.views", "bp"),
+    ("portal.events.views", "bp"),
+    ("portal.api.views", "bp"),
+    ("portal.dashboard.views", "bp"),
+]
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(load_config(app.instance_path, config))
+    if app.config["PORTAL_ENV"] == "development" and not app.config.get("TESTING"):
+        logging.basicConfig(level=logging.INFO)
+
+    # Package names (portal.mail) shadow extension names here, hence the ext. prefix.
+    ext.db.init_app(app)
+    ext.migrate.init_app(app, ext.db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    ext.login_manager.init_app(app)
+    ext.csrf.init_app(app)
+    ext.mail.init_app(app)
+    ext.babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: "Europe/Amsterdam")
+    ext.limiter.init_app(app)
+
+    _register_models()
+    _register_blueprints(app)
+
+    from portal import errors, security, templating
+    from portal.mail import outbox
+
+    errors.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+    outbox.init_app(app)
+
+    from portal.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _select_locale():
+    lang = session.get("lang")
+    if lang in ("nl", "en"):
+        return lang
+    lang = request.args.get("lang") if request else None
+    return lang if lang in ("nl", "en") else "nl"
+
+
+def _register_models():
+    # Import every models module so that metadata (create_all, Alembic) sees all tables.
+    import importlib
+
+    for name in ("auth", "audit", "mail", "partners", "label", "inkoop", "events", "dashboard"):
+        try:
+            importlib.import_module(f"portal.{name}.models")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"portal.{name}.models":
+                raise
+
+
+def _register_blueprints(app):
+    import importlib
+
+    for module_name, attr in BLUEPRINTS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name in (module_name, module_name.rsplit(".", 1)[0]):
+                continue
+            raise
+        app.register_blueprint(getattr(module, attr))
+
+
+def _is_sqlite(dbapi_connection) -> bool:
+    return type(dbapi_connection).__module__.startswith("sqlite3")
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    if _is_sqlite(dbapi_connection):
+        # Let SQLAlchemy control transactions (see _sqlite_begin) instead of pysqlite.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn):
+    # SQLite cannot upgrade a read lock to a write lock under contention without failing, so a
+    # transaction takes the write lock up front; writers queue on busy_timeout instead of erroring.
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

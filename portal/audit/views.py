@@ -1,0 +1,63 @@
+"""Staff and admins read and filter the audit log."""
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import Length, Optional
+
+from portal.audit.models import AuditEntry
+from portal.database import paginate
+from portal.permissions import ROLES, requires
+
+bp = Blueprint("audit", __name__, url_prefix="/beheer/audit")
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    action = StringField(_l("Handeling (begint met)"), validators=[Optional(), Length(max=60)])
+    object_type = StringField(_l("Soort object"), validators=[Optional(), Length(max=60)])
+    object_id = StringField(_l("Object-id"), validators=[Optional(), Length(max=12)])
+    actor = StringField(_l("Door (e-mail bevat)"), validators=[Optional(), Length(max=254)])
+    role = SelectField(_l("Rol"), choices=[("", _l("Alle rollen"))] + [(r, r) for r in (*ROLES, "beheerder", "systeem")],
+                       validators=[Optional()])
+    organisation_id = StringField(_l("Organisatie-id"), validators=[Optional(), Length(max=12)])
+    date_from = DateField(_l("Vanaf datum"), validators=[Optional()])
+    date_to = DateField(_l("Tot en met datum"), validators=[Optional()])
+
+
+def filtered_entries(form: AuditFilterForm):
+    stmt = select(AuditEntry).order_by(AuditEntry.id.desc())
+    if not form.validate():
+        return stmt
+    if form.action.data:
+        stmt = stmt.where(AuditEntry.action.startswith(form.action.data.strip(), autoescape=True))
+    if form.object_type.data:
+        stmt = stmt.where(AuditEntry.object_type == form.object_type.data.strip())
+    if form.object_id.data and form.object_id.data.strip().isdigit():
+        stmt = stmt.where(AuditEntry.object_id == int(form.object_id.data))
+    if form.actor.data:
+        stmt = stmt.where(AuditEntry.actor_email.contains(form.actor.data.strip().lower(), autoescape=True))
+    if form.role.data:
+        stmt = stmt.where(AuditEntry.acting_role == form.role.data)
+    if form.organisation_id.data and form.organisation_id.data.strip().isdigit():
+        stmt = stmt.where(AuditEntry.organisation_id == int(form.organisation_id.data))
+    tz = ZoneInfo("Europe/Amsterdam")
+    if form.date_from.data:
+        stmt = stmt.where(AuditEntry.created_at >= datetime.combine(form.date_from.data, time.min, tz))
+    if form.date_to.data:
+        stmt = stmt.where(AuditEntry.created_at <= datetime.combine(form.date_to.data, time.max, tz))
+    return stmt
+
+
+@bp.route("/")
+@requires("mbo_staff", "admin")
+def log():
+    form = AuditFilterForm(request.args)
+    page = paginate(filtered_entries(form), per_page=50)
+    return render_template("audit/log.html", form=form, page=page)

@@ -1,0 +1,237 @@
+"""Account rules: each function is one user action and is called by views, CLI and tests alike.
+
+Functions add to the session and flush; the caller commits once.
+"""
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from portal.audit.services import record
+from portal.auth import passwords, tokens
+from portal.auth.models import User, UserRole
+from portal.database import utcnow
+from portal.extensions import db
+from portal.mail.outbox import queue_mail
+from portal.permissions import ROLES
+
+
+class AccountError(ValueError):
+    """A refusal with a message fit for the page; ``field`` names the form field it belongs to."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+def external_url(endpoint: str, **values) -> str:
+    return current_app.config["PORTAL_BASE_URL"] + url_for(endpoint, **values)
+
+
+def _verify_link(user: User, email: str) -> str:
+    token = tokens.make_token("verify", {"u": user.id, "e": email})
+    return external_url("auth.verify_email", token=token)
+
+
+def register_user(email: str, password: str, name: str = "") -> User | None:
+    """Create an account with role ``ondernemer`` and mail a verification link.
+
+    An address that is already registered gets a mail saying so instead; the caller shows the same
+    answer either way, so nobody can learn from the page which addresses have an account.
+    """
+    email = normalise_email(email)
+    existing = find_user(email)
+    if existing is not None:
+        queue_mail(existing.email, _("U heeft al een account"), "auth/already_registered",
+                   user=existing, login_url=external_url("auth.login"),
+                   reset_url=external_url("auth.forgot_password"), kind="auth-already-registered")
+        return None
+    problems = passwords.password_problems(password, email=email, name=name)
+    if problems:
+        raise AccountError(problems[0])
+    user = User(email=email, name=name.strip(), password_hash=passwords.hash_password(password))
+    user.roles.append(UserRole(role="ondernemer"))
+    db.session.add(user)
+    db.session.flush()
+    record("account.registered", user, actor=user, role="ondernemer", summary=email)
+    queue_mail(email, _("Bevestig uw e-mailadres"), "auth/verify", user=user,
+               link=_verify_link(user, email), kind="auth-verify")
+    return user
+
+
+def resend_verification(user: User) -> None:
+    if not user.verified:
+        queue_mail(user.email, _("Bevestig uw e-mailadres"), "auth/verify", user=user,
+                   link=_verify_link(user, user.email), kind="auth-verify")
+
+
+def verify_email(token: str) -> User:
+    data = tokens.read_token("verify", token, current_app.config["EMAIL_TOKEN_MAX_AGE"])
+    if not data:
+        raise AccountError(_("Deze bevestigingslink is ongeldig of verlopen. Vraag een nieuwe aan."))
+    user = db.session.get(User, data.get("u"))
+    if user is None:
+        raise AccountError(_("Deze bevestigingslink is ongeldig of verlopen. Vraag een nieuwe aan."))
+    email = data.get("e")
+    if email == user.email:
+        if not user.verified:
+            user.email_verified_at = utcnow()
+            record("account.email_verified", user, actor=user, summary=email)
+        return user
+    if email and email == user.pending_email:
+        if find_user(email) is not None:
+            raise AccountError(_("Dit e-mailadres is intussen door een ander account in gebruik."))
+        old = user.email
+        user.email = email
+        user.pending_email = None
+        user.email_verified_at = utcnow()
+        record("account.email_changed", user, actor=user, changes={"email": [old, email]})
+        queue_mail(old, _("Uw e-mailadres is gewijzigd"), "auth/email_changed", user=user, new_email=email,
+                   kind="auth-email-changed")
+        return user
+    raise AccountError(_("Deze bevestigingslink is ongeldig of verlopen. Vraag een nieuwe aan."))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = find_user(email)
+    if user is None:
+        passwords.verify_dummy(password)
+        return None
+    if not passwords.verify_password(user.password_hash, password) or not user.active:
+        return None
+    user.last_login_at = utcnow()
+    return user
+
+
+def _reset_payload(user: User) -> dict:
+    return {"u": user.id, "p": tokens.fingerprint(user.password_hash)}
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link when the account exists; silently nothing otherwise (no enumeration)."""
+    user = find_user(email)
+    if user is None or not user.active:
+        return
+    token = tokens.make_token("reset", _reset_payload(user))
+    queue_mail(user.email, _("Nieuw wachtwoord instellen"), "auth/reset", user=user,
+               link=external_url("auth.reset_password", token=token), kind="auth-reset")
+
+
+def user_for_reset_token(token: str) -> User:
+    data = tokens.read_token("reset", token, current_app.config["RESET_TOKEN_MAX_AGE"])
+    user = db.session.get(User, data.get("u")) if data else None
+    # The token carries a fingerprint of the password hash: once the password changes it is dead.
+    if user is None or data.get("p") != tokens.fingerprint(user.password_hash):
+        raise AccountError(_("Deze link om uw wachtwoord te herstellen is ongeldig, al gebruikt of verlopen."))
+    return user
+
+
+def _set_password(user: User, password: str) -> None:
+    problems = passwords.password_problems(password, email=user.email, name=user.name)
+    if problems:
+        raise AccountError(problems[0])
+    user.password_hash = passwords.hash_password(password)
+    user.session_version += 1
+
+
+def reset_password(token: str, password: str) -> User:
+    user = user_for_reset_token(token)
+    _set_password(user, password)
+    # Following a mailed link proves the address too.
+    if not user.verified:
+        user.email_verified_at = utcnow()
+    record("account.password_reset", user, actor=user)
+    queue_mail(user.email, _("Uw wachtwoord is gewijzigd"), "auth/password_changed", user=user,
+               kind="auth-password-changed")
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not passwords.verify_password(user.password_hash, current):
+        raise AccountError(_("Het huidige wachtwoord klopt niet."), field="current")
+    _set_password(user, new)
+    record("account.password_changed", user, actor=user)
+    queue_mail(user.email, _("Uw wachtwoord is gewijzigd"), "auth/password_changed", user=user,
+               kind="auth-password-changed")
+
+
+def request_email_change(user: User, new_email: str, password: str) -> None:
+    new_email = normalise_email(new_email)
+    if not passwords.verify_password(user.password_hash, password):
+        raise AccountError(_("Het wachtwoord klopt niet."))
+    if new_email == user.email:
+        raise AccountError(_("Dit is al uw e-mailadres."))
+    user.pending_email = new_email
+    record("account.email_change_requested", user, actor=user, summary=new_email)
+    if find_user(new_email) is not None:
+        # Say nothing on the page; the other account's owner is told instead.
+        queue_mail(new_email, _("U heeft al een account"), "auth/already_registered", user=find_user(new_email),
+                   login_url=external_url("auth.login"), reset_url=external_url("auth.forgot_password"),
+                   kind="auth-already-registered")
+        return
+    queue_mail(new_email, _("Bevestig uw nieuwe e-mailadres"), "auth/verify", user=user,
+               link=_verify_link(user, new_email), kind="auth-verify-change")
+
+
+def create_user(email: str, password: str, roles=("ondernemer",), name: str = "", verified: bool = True,
+                check_password: bool = True) -> User:
+    """Create an account directly (admins, CLI, demo data)."""
+    email = normalise_email(email)
+    if find_user(email) is not None:
+        raise AccountError(_("Er bestaat al een account met dit e-mailadres."))
+    if check_password:
+        problems = passwords.password_problems(password, email=email, name=name)
+        if problems:
+            raise AccountError(problems[0])
+    for role in roles:
+        if role not in ROLES:
+            raise AccountError(_("Onbekende rol: %(role)s", role=role))
+    user = User(email=email, name=name, password_hash=passwords.hash_password(password),
+                email_verified_at=utcnow() if verified else None)
+    for role in dict.fromkeys(("ondernemer", *roles)):
+        user.roles.append(UserRole(role=role))
+    db.session.add(user)
+    db.session.flush()
+    record("account.created", user, summary=f"{email} ({', '.join(roles)})")
+    return user
+
+
+def set_roles(user: User, roles, *, by: User | None = None) -> dict:
+    """Give ``user`` exactly ``roles`` (``ondernemer`` is always kept)."""
+    wanted = set(roles) | {"ondernemer"}
+    unknown = wanted - set(ROLES)
+    if unknown:
+        raise AccountError(_("Onbekende rol: %(role)s", role=", ".join(sorted(unknown))))
+    before = user.role_names
+    if by is not None and by.id == user.id and "admin" in before and "admin" not in wanted:
+        raise AccountError(_("U kunt uw eigen beheerdersrol niet intrekken."))
+    if "admin" in before and "admin" not in wanted:
+        admins = db.session.scalar(select(func.count()).select_from(UserRole).where(UserRole.role == "admin"))
+        if admins <= 1:
+            raise AccountError(_("Er moet minstens één beheerder overblijven."))
+    for link in list(user.roles):
+        if link.role not in wanted:
+            user.roles.remove(link)
+    for role in sorted(wanted - before):
+        user.roles.append(UserRole(role=role))
+    changes = {}
+    if before != wanted:
+        changes = {"roles": [sorted(before), sorted(wanted)]}
+        record("account.roles_changed", user, changes=changes, actor=by)
+    return changes
+
+
+def set_active(user: User, active: bool, *, by: User) -> None:
+    if user.id == by.id:
+        raise AccountError(_("U kunt uw eigen account niet blokkeren."))
+    if user.active != active:
+        user.active = active
+        user.session_version += 1
+        record("account.activated" if active else "account.deactivated", user, actor=by)

@@ -1,0 +1,82 @@
+"""Configuration read from the environment, with safe defaults for development."""
+import os
+
+
+class ConfigError(RuntimeError):
+    """Raised when the configuration is not safe to start with."""
+
+
+def _bool(value, default=False):
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_config(instance_path: str, overrides: dict | None = None) -> dict:
+    """Build the Flask config dict from os.environ, then apply overrides (tests)."""
+    env = os.environ
+    portal_env = env.get("PORTAL_ENV", "development")
+    production = portal_env == "production"
+    secret = env.get("SECRET_KEY")
+    database_url = env.get("DATABASE_URL") or "sqlite:///" + os.path.join(instance_path, "portal.db")
+    cfg = {
+        "PORTAL_ENV": portal_env,
+        "SECRET_KEY": secret or "dev-only-insecure-key-change-me",
+        "SQLALCHEMY_DATABASE_URI": _normalise_db_url(database_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "MAIL_SERVER": env.get("MAIL_SERVER", "localhost"),
+        "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
+        "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS")),
+        "MAIL_USE_SSL": _bool(env.get("MAIL_USE_SSL")),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Ondernemen met impact <noreply@ondernemenmetimpact.nl>"),
+        "MAIL_TIMEOUT": float(env.get("MAIL_TIMEOUT", "10")),
+        # Flask-Mail would silently drop mail under TESTING; tests use a real SMTP server instead.
+        "MAIL_SUPPRESS_SEND": False,
+        # Development keeps mail in the outbox unless an SMTP server is configured explicitly.
+        "MAIL_SEND_ON_COMMIT": _bool(env.get("MAIL_SEND_ON_COMMIT"), default=production or "MAIL_SERVER" in env),
+        "OUTBOX_MAX_ATTEMPTS": int(env.get("OUTBOX_MAX_ATTEMPTS", "8")),
+        "PORTAL_BASE_URL": env.get("PORTAL_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_LOGIN": env.get("RATELIMIT_LOGIN", "10 per minute"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "BABEL_DEFAULT_LOCALE": "nl",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
+        "LANGUAGES": ["nl", "en"],
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_MB", "12")) * 1024 * 1024,
+        "UPLOAD_FOLDER": env.get("UPLOAD_FOLDER") or os.path.join(instance_path, "uploads"),
+        "EMAIL_TOKEN_MAX_AGE": int(env.get("EMAIL_TOKEN_MAX_AGE", str(48 * 3600))),
+        "RESET_TOKEN_MAX_AGE": int(env.get("RESET_TOKEN_MAX_AGE", str(2 * 3600))),
+        "INVITE_TOKEN_MAX_AGE": int(env.get("INVITE_TOKEN_MAX_AGE", str(14 * 24 * 3600))),
+        # argon2id parameters; tests lower them to keep the suite quick.
+        "PASSWORD_HASH_TIME_COST": int(env.get("PASSWORD_HASH_TIME_COST", "3")),
+        "PASSWORD_HASH_MEMORY_COST": int(env.get("PASSWORD_HASH_MEMORY_COST", "65536")),
+        "PASSWORD_MIN_LENGTH": 10,
+        "LABEL_VALIDITY_MONTHS": int(env.get("LABEL_VALIDITY_MONTHS", "24")),
+        "EVENT_PURGE_MONTHS": int(env.get("EVENT_PURGE_MONTHS", "6")),
+        "TESTING": False,
+    }
+    if overrides:
+        cfg.update(overrides)
+        if "SQLALCHEMY_DATABASE_URI" in overrides:
+            cfg["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(overrides["SQLALCHEMY_DATABASE_URI"])
+    if cfg["PORTAL_ENV"] == "production" and not (secret or (overrides or {}).get("SECRET_KEY")):
+        raise ConfigError("SECRET_KEY must be set when PORTAL_ENV=production; refusing to start.")
+    return cfg
+
+
+def _normalise_db_url(url: str) -> str:
+    # Hosting panels hand out postgres:// URLs; SQLAlchemy wants an explicit driver.
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url[len("postgres://"):]
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url

@@ -1,0 +1,62 @@
+"""Error pages in the portal's own style; no stack traces outside development."""
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from portal.extensions import db
+
+MESSAGES = {
+    400: lambda: _("Het verzoek kon niet worden verwerkt."),
+    403: lambda: _("U heeft geen toegang tot deze pagina."),
+    404: lambda: _("Deze pagina bestaat niet (meer)."),
+    405: lambda: _("Deze handeling is hier niet toegestaan."),
+    409: lambda: _("Iemand anders heeft dit intussen gewijzigd. Laad de pagina opnieuw."),
+    413: lambda: _("Het bestand is te groot."),
+    429: lambda: _("Te veel pogingen. Wacht even en probeer het opnieuw."),
+    500: lambda: _("Er ging iets mis aan onze kant. Uw gegevens zijn niet gewijzigd. Probeer het later opnieuw."),
+}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def render_error(code: int, message: str | None = None):
+    message = message or MESSAGES.get(code, MESSAGES[500])()
+    if _wants_json():
+        return jsonify({"error": {"status": code, "message": message}}), code
+    return render_template("errors/error.html", code=code, message=message), code
+
+
+def init_app(app):
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        return render_error(
+            400, _("Het formulier is verlopen of ongeldig. Laad de pagina opnieuw en probeer het nog eens.")
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc):
+        if exc.code and 300 <= exc.code < 400:
+            return exc
+        code = exc.code or 500
+        message = None
+        if code in (400, 409) and exc.description and getattr(exc, "portal_message", False):
+            message = exc.description
+        return render_error(code, message)
+
+    @app.errorhandler(Exception)
+    def unhandled(exc):
+        # The action is rolled back: nothing is half-written.
+        db.session.rollback()
+        propagate = app.config.get("PROPAGATE_EXCEPTIONS")
+        if app.debug or propagate or (app.testing and propagate is None):
+            raise exc
+        app.logger.exception("Unhandled error on %s", request.path)
+        return render_error(500)
+
+    @app.errorhandler(InternalServerError)
+    def internal(exc):
+        db.session.rollback()
+        return render_error(500)

@@ -1,0 +1,71 @@
+"""The start page for each role, the language switch and a health check."""
+from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from portal.extensions import csrf, db
+from portal.permissions import login_required, public
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+@public
+def home():
+    if not current_user.is_authenticated:
+        return render_template("main/welcome.html")
+    return render_template("main/home.html")
+
+
+@bp.route("/taal", methods=["POST"])
+@public
+@csrf.exempt  # choosing a language changes nothing but the visitor's own display
+def set_language():
+    lang = request.form.get("lang")
+    if lang in ("nl", "en"):
+        session["lang"] = lang
+    target = request.form.get("next") or url_for("main.home")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("main.home")
+    return redirect(target)
+
+
+@bp.route("/organisatie-wisselen", methods=["POST"])
+@login_required
+def switch_organisation():
+    """Work for another organisation the user is a member of."""
+    try:
+        wanted = int(request.form.get("organisation_id", ""))
+    except ValueError:
+        abort(400)
+    if not any(m.organisation_id == wanted for m in current_user.memberships):
+        abort(403)
+    session["org_id"] = wanted
+    g.pop("membership", None)
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/healthz")
+@public
+def health():
+    """Liveness for the load balancer and the baseline route of the benchmark."""
+    db.session.execute(text("SELECT 1"))
+    return {"status": "ok"}
+
+
+@bp.route("/toegankelijkheid")
+@public
+def accessibility():
+    return render_template("main/accessibility.html")
+
+
+@bp.route("/privacy")
+@public
+def privacy():
+    return render_template("main/privacy.html")
+
+
+@bp.route("/favicon.ico")
+@public
+def favicon():
+    return redirect(url_for("static", filename="favicon.svg"), 301)

@@ -1,0 +1,67 @@
+"""What the navigation shows each role. Items whose endpoint does not exist (yet) are left out."""
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from portal.permissions import current_membership
+
+PUBLIC = [
+    ("label.register", _l("Register labelhouders")),
+    ("events.calendar", _l("Evenementen")),
+    ("partners.public_stageplekken", _l("Stageplekken")),
+]
+
+ORGANISATION = [
+    ("partners.org_home", _l("Mijn organisatie")),
+    ("label.assessment", _l("Zelfscan")),
+    ("partners.jobs", _l("Banen met impact")),
+    ("partners.stageplekken", _l("Stageplekken")),
+    ("events.calendar", _l("Evenementen")),
+]
+
+BY_ROLE = {
+    "mbo_staff": [
+        ("dashboard.index", _l("Dashboard")),
+        ("partners.staff_list", _l("Partners")),
+        ("partners.applications", _l("Aanvragen")),
+        ("label.review_queue", _l("Zelfscans")),
+        ("label.criteria_sets", _l("Criteria")),
+        ("events.manage", _l("Evenementen beheren")),
+        ("audit.log", _l("Auditlog")),
+    ],
+    "inkoop": [
+        ("inkoop.check", _l("Labelcheck")),
+        ("inkoop.procedures", _l("Procedures")),
+    ],
+    "gemeente": [
+        ("dashboard.index", _l("Dashboard")),
+        ("inkoop.check", _l("Labelcheck")),
+        ("inkoop.procedures", _l("Procedures")),
+        ("inkoop.commitments", _l("Toezeggingen")),
+    ],
+    "admin": [
+        ("admin.users", _l("Accounts")),
+        ("audit.log", _l("Auditlog")),
+    ],
+}
+
+
+def navigation_items():
+    """(endpoint, label) pairs for the current user, in order, without duplicates."""
+    endpoints = current_app.view_functions
+    items = []
+    if current_user.is_authenticated:
+        for role in ("mbo_staff", "gemeente", "inkoop", "admin"):
+            if current_user.has_role(role):
+                items.extend(BY_ROLE[role])
+        if current_membership() is not None:
+            items.extend(ORGANISATION)
+        elif not current_user.is_staff:
+            items.append(("partners.start", _l("Organisatie aanmelden")))
+    items.extend(PUBLIC)
+    seen, result = set(), []
+    for endpoint, label in items:
+        if endpoint in endpoints and endpoint not in seen:
+            seen.add(endpoint)
+            result.append((endpoint, label))
+    return result

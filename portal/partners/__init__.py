@@ -1,0 +1,1 @@
+"""Partner organisations, their members, impact jobs and stageplekken."""
