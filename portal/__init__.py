@@ -2,7 +2,7 @@
 import logging
 import os
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -58,10 +58,13 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _select_locale():
+    # Dutch first: English only when the visitor chose it. CLI and cron mail are Dutch.
+    if not has_request_context():
+        return "nl"
     lang = session.get("lang")
     if lang in ("nl", "en"):
         return lang
-    lang = request.args.get("lang") if request else None
+    lang = request.args.get("lang")
     return lang if lang in ("nl", "en") else "nl"
 
 

@@ -260,3 +260,39 @@ def login_as(client, make_user):
 
 def is_postgres(app):
     return db.engine.dialect.name == "postgresql"
+
+
+# --------------------------------------------------------------------------- organisations
+@pytest.fixture
+def make_org(app):
+    """Create an organisation (default: an approved partner in Dordrecht) with the given members.
+
+    ``members`` is a list of users (role ``beheerder``) or (user, role) pairs.
+    """
+    from datetime import date
+
+    from portal.partners.models import Membership, Municipality, Organisation
+
+    counter = {"n": 0}
+
+    def factory(name=None, kvk=None, status="partner", members=(), municipality="Dordrecht", **fields):
+        counter["n"] += 1
+        muni = db.session.scalar(db.select(Municipality).where(Municipality.name == municipality))
+        if muni is None:
+            muni = Municipality(name=municipality, joined_label_on=date(2023, 1, 1))
+            db.session.add(muni)
+        org = Organisation(
+            name=name or f"Testbedrijf {counter['n']}",
+            kvk=kvk or f"{90000000 + counter['n'] * 7919:08d}"[:8],
+            municipality=muni, partner_status=status,
+            partner_since=date(2024, 1, 15) if status in ("partner", "geschorst", "beeindigd") else None,
+            **fields,
+        )
+        db.session.add(org)
+        for member in members:
+            user, role = member if isinstance(member, tuple) else (member, "beheerder")
+            db.session.add(Membership(user=user, organisation=org, role=role))
+        db.session.commit()
+        return org
+
+    return factory

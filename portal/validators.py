@@ -1,0 +1,67 @@
+"""Dutch identifiers used across the portal: KvK-nummer and postcode (python-stdnum does the work)."""
+from flask_babel import lazy_gettext as _l
+from stdnum.exceptions import ValidationError
+from stdnum.nl import postcode as stdnum_postcode
+from stdnum.util import clean, isdigits
+from wtforms.validators import ValidationError as FormValidationError
+
+
+class InvalidNumber(ValueError):
+    """Raised with a message fit to show at the field."""
+
+
+def normalise_kvk(value) -> str:
+    """An 8-digit KvK-nummer from user input ("12 34 56 78", "12345678"); raises InvalidNumber.
+
+    Spreadsheets often lose the leading zero of a KvK number, so 7 digits get it back.
+    """
+    if value is None:
+        raise InvalidNumber(_l("Vul een KvK-nummer in."))
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    number = clean(str(value), " -.").strip()
+    if not number:
+        raise InvalidNumber(_l("Vul een KvK-nummer in."))
+    if not isdigits(number):
+        raise InvalidNumber(_l("Een KvK-nummer bestaat alleen uit cijfers."))
+    if len(number) == 7:
+        number = "0" + number
+    if len(number) != 8:
+        raise InvalidNumber(_l("Een KvK-nummer heeft 8 cijfers."))
+    if number == "00000000":
+        raise InvalidNumber(_l("Dit is geen geldig KvK-nummer."))
+    return number
+
+
+def is_valid_kvk(value) -> bool:
+    try:
+        normalise_kvk(value)
+    except InvalidNumber:
+        return False
+    return True
+
+
+def normalise_postcode(value) -> str:
+    """A Dutch postcode as ``1234 AB``; raises InvalidNumber."""
+    try:
+        return stdnum_postcode.validate(str(value or ""))
+    except ValidationError as exc:
+        raise InvalidNumber(_l("Vul een geldige postcode in, bijvoorbeeld 3311 AB.")) from exc
+
+
+class KvkNumber:
+    """WTForms validator that also normalises the field's data."""
+
+    def __call__(self, form, field):
+        try:
+            field.data = normalise_kvk(field.data)
+        except InvalidNumber as exc:
+            raise FormValidationError(str(exc)) from exc
+
+
+class Postcode:
+    def __call__(self, form, field):
+        try:
+            field.data = normalise_postcode(field.data)
+        except InvalidNumber as exc:
+            raise FormValidationError(str(exc)) from exc
