@@ -4,7 +4,7 @@ import secrets
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from portal.extensions import db
 
@@ -69,6 +69,7 @@ def send_mail_command(limit):
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo_command():
     """Load demo accounts and data (refused in production)."""
     if current_app.config["PORTAL_ENV"] == "production":
