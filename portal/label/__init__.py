@@ -1,0 +1,1 @@
+"""The label Ondernemen met impact: criteria, self-assessment, review, award, renewal and register."""
