@@ -1,4 +1,5 @@
 """The portal application factory."""
+import importlib
 import logging
 import os
 
@@ -68,29 +69,31 @@ def _select_locale():
     return lang if lang in ("nl", "en") else "nl"
 
 
+def import_optional(module_name: str):
+    """Import a module of the portal that may not exist (yet); None when it or its package is absent.
+
+    Any other import error (a bug inside the module) is raised.
+    """
+    try:
+        return importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        parts = module_name.split(".")
+        if exc.name in {".".join(parts[:i]) for i in range(2, len(parts) + 1)}:
+            return None
+        raise
+
+
 def _register_models():
     # Import every models module so that metadata (create_all, Alembic) sees all tables.
-    import importlib
-
     for name in ("auth", "audit", "mail", "partners", "label", "inkoop", "events", "dashboard"):
-        try:
-            importlib.import_module(f"portal.{name}.models")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"portal.{name}.models":
-                raise
+        import_optional(f"portal.{name}.models")
 
 
 def _register_blueprints(app):
-    import importlib
-
     for module_name, attr in BLUEPRINTS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name in (module_name, module_name.rsplit(".", 1)[0]):
-                continue
-            raise
-        app.register_blueprint(getattr(module, attr))
+        module = import_optional(module_name)
+        if module is not None:
+            app.register_blueprint(getattr(module, attr))
 
 
 def _is_sqlite(dbapi_connection) -> bool:

@@ -1,5 +1,4 @@
 """Command-line tasks: `flask --app wsgi users|mail|seed-demo ...` (packages add their own groups)."""
-import importlib
 import secrets
 
 import click
@@ -85,12 +84,9 @@ def register_cli(app):
     app.cli.add_command(users_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(seed_demo_command)
+    from portal import import_optional
+
     for module_name in PACKAGE_CLIS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                continue
-            raise
+        module = import_optional(module_name)
         for command in getattr(module, "COMMANDS", []):
             app.cli.add_command(command)

@@ -1,6 +1,4 @@
 """Demo data for `flask --app wsgi seed-demo`: one account per role, then each package's own data."""
-import importlib
-
 import click
 from sqlalchemy import select
 
@@ -32,13 +30,12 @@ def seed_demo() -> bool:
     for email, name, roles in DEMO_ACCOUNTS:
         accounts[roles[0]] = create_user(email, DEMO_PASSWORD, roles=roles, name=name, verified=True)
     db.session.flush()
+    from portal import import_optional
+
     for module_name in SEEDERS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                continue
-            raise
+        module = import_optional(module_name)
+        if module is None:
+            continue
         module.seed(accounts)
         db.session.flush()
     db.session.commit()
