@@ -16,6 +16,7 @@ import pytest
 
 from portal import create_app
 from portal.extensions import db
+from tests.browser.helpers import assert_accessible  # noqa: F401  (the suite's axe-core check)
 from tests.conftest import _clean_tables, _test_config
 
 HERE = Path(__file__).parent
@@ -31,10 +32,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-# The rule sets axe-core checks: WCAG 2.0 and 2.1, levels A and AA.
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
 
 def find_chromium() -> str | None:
     candidate = os.environ.get("CHROMIUM")
@@ -140,43 +137,40 @@ def browser_context_args():
 
 
 @pytest.fixture
-def page(request, browser, live_server, browser_context_args):
-    context = browser.new_context(base_url=live_server.url, **browser_context_args)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
+def make_page(request, browser, live_server):
+    """``make_page(**context_options)``: a page in a fresh browser context (cookies of its own).
+
+    The context is closed after the test; when the test failed, a full-page screenshot of every page
+    goes to test-artifacts/ (gitignored).
+    """
+    contexts = []
+
+    def factory(**options):
+        options = {"locale": "nl-NL", **options}
+        context = browser.new_context(base_url=live_server.url, **options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield factory
     report = getattr(request.node, "rep_call", None)
-    if report is not None and report.failed:
-        try:
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / f"{_artifact_name(request.node.nodeid)}.png"), full_page=True)
-        except Exception as exc:  # a missing screenshot must not hide the real failure
-            print(f"could not save a screenshot: {exc}")
-    context.close()
+    failed = report is not None and report.failed
+    for n, context in enumerate(contexts):
+        if failed:
+            for m, page in enumerate(context.pages):
+                _screenshot(page, f"{_artifact_name(request.node.nodeid)}-{n}-{m}.png")
+        context.close()
 
 
-# --------------------------------------------------------------------------- accessibility
-def _format_violations(response: dict) -> str:
-    lines = []
-    for violation in response["violations"]:
-        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
-        lines.append(f"  {violation['helpUrl']}")
-        for node in violation["nodes"]:
-            lines.append(f"    at {', '.join(map(str, node['target']))}: {node['html'][:200]}")
-            for check in node.get("any", []) + node.get("all", []) + node.get("none", []):
-                lines.append(f"      * {check['message']}")
-    return "\n".join(lines)
+def _screenshot(page, filename):
+    try:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / filename), full_page=True)
+    except Exception as exc:  # a missing screenshot must not hide the real failure
+        print(f"could not save a screenshot to test-artifacts/{filename}: {exc}")
 
 
-def assert_accessible(page, name: str | None = None):
-    """Run axe-core (WCAG 2.0/2.1 A and AA) on the page as it is now; fail with a readable list."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
-    results = Axe().run(page, options=options)
-    where = name or page.url
-    assert results.violations_count == 0, (
-        f"axe-core found {results.violations_count} accessibility violation(s) on {where}:\n"
-        + _format_violations(results.response)
-    )
-    return results
+@pytest.fixture
+def page(make_page, browser_context_args):
+    """A fresh page per test (Dutch locale, desktop size)."""
+    return make_page(**browser_context_args)

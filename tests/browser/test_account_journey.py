@@ -3,54 +3,19 @@
 Every page on the way is checked with axe-core (WCAG 2.0/2.1 A and AA) and must show no violations.
 """
 import re
-import time
-import uuid
 
-import pytest
 from playwright.sync_api import expect
 
-from portal.extensions import db
-from tests.browser.conftest import assert_accessible
+from tests.browser.helpers import (
+    NAME,
+    assert_accessible,
+    fill_registration,
+    log_in,
+    make_verified_user,
+    unique_email,
+    wait_for_mail,
+)
 from tests.conftest import PASSWORD, Mailbox
-
-NAME = "Fatima de Vries"
-
-
-def unique_email(prefix="bezoeker") -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:10]}@bedrijf.nl"
-
-
-def wait_for_mail(mailbox, address, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = mailbox.to(address)
-        if found:
-            return found[-1]
-        time.sleep(0.05)
-    return mailbox.last_to(address)  # fails with the list of addresses that did get mail
-
-
-def make_verified_user(live_server, email, name=NAME):
-    from portal.auth.services import create_user
-
-    with live_server.app.app_context():
-        create_user(email, PASSWORD, roles=["ondernemer"], name=name, verified=True)
-        db.session.commit()
-        db.session.remove()
-
-
-def fill_registration(page, email, password=PASSWORD, name=NAME):
-    page.get_by_label("Uw naam").fill(name)
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord", exact=True).fill(password)
-    page.get_by_label("Herhaal het wachtwoord").fill(password)
-    page.get_by_role("button", name="Account aanmaken").click()
-
-
-def log_in(page, email, password=PASSWORD):
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord", exact=True).fill(password)
-    page.get_by_role("button", name="Inloggen").click()
 
 
 def test_register_verify_by_mailed_link_and_log_in(page, live_server, mailbox):
@@ -119,15 +84,8 @@ def test_login_page_with_error_is_accessible(page):
     assert_accessible(page, "login with error")
 
 
-@pytest.fixture
-def no_js_page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="nl-NL", java_script_enabled=False)
-    yield context.new_page()
-    context.close()
-
-
-def test_language_switch_works_without_javascript(no_js_page):
-    page = no_js_page
+def test_language_switch_works_without_javascript(make_page):
+    page = make_page(java_script_enabled=False)
     page.goto("/account/inloggen")
     html = page.locator("html")
     expect(html).to_have_attribute("lang", "nl")
@@ -154,49 +112,63 @@ def test_skip_link_is_the_first_focusable_element(page):
     expect(page.locator("main")).to_be_focused()
 
 
-PHONE = {"viewport": {"width": 375, "height": 740}, "device_scale_factor": 2, "is_mobile": True,
-         "has_touch": True, "locale": "nl-NL"}
-
-
-@pytest.fixture
-def phone_page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, **PHONE)
-    yield context.new_page()
-    context.close()
+PHONE = {"viewport": {"width": 375, "height": 740}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 
 
 def fits_the_screen(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_phone_viewport_nav_and_login_form_are_usable(phone_page, live_server):
-    page = phone_page
+def within_the_screen(locator, width=PHONE["viewport"]["width"]):
+    box = locator.bounding_box()
+    assert box is not None, locator
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width, box
+    return box
+
+
+def test_phone_viewport_nav_and_login_form_are_usable(make_page, live_server):
+    page = make_page(**PHONE)
     email = unique_email("telefoon")
-    make_verified_user(live_server, email)
+    # An admin, so that the main menu has items on every checkout (Accounts, Auditlog).
+    make_verified_user(live_server, email, roles=("admin",))
 
     page.goto("/")
     assert fits_the_screen(page), "the home page scrolls sideways on a phone"
     header = page.locator("header.site-header")
-    for name in ("Inloggen", "Account aanmaken"):
-        expect(header.get_by_role("link", name=name)).to_be_in_viewport()
-    expect(header.get_by_role("button", name="English")).to_be_in_viewport()
-    expect(page.get_by_role("navigation", name="Hoofdmenu")).to_be_attached()
+    for control in (header.get_by_role("link", name="Inloggen"), header.get_by_role("link", name="Account aanmaken"),
+                    header.get_by_role("button", name="English")):
+        expect(control).to_be_in_viewport()
+        within_the_screen(control)
 
     header.get_by_role("link", name="Inloggen").tap()
     expect(page.get_by_role("heading", level=1)).to_have_text("Inloggen")
     assert fits_the_screen(page), "the login page scrolls sideways on a phone"
-    for field in (page.get_by_label("E-mailadres"), page.get_by_label("Wachtwoord", exact=True)):
+    for field in (page.get_by_label("E-mailadres"), page.get_by_label("Wachtwoord", exact=True),
+                  page.get_by_role("button", name="Inloggen")):
         expect(field).to_be_visible()
-        box = field.bounding_box()
-        assert box["x"] >= 0 and box["x"] + box["width"] <= 375, box
-        assert box["height"] >= 24, box  # a target a finger can hit
+        assert within_the_screen(field)["height"] >= 24  # a target a finger can hit (WCAG 2.2 2.5.8)
     assert_accessible(page, "login on a phone")
 
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
+    page.get_by_label("E-mailadres").tap()
+    page.keyboard.type(email)
+    page.get_by_label("Wachtwoord", exact=True).tap()
+    page.keyboard.type(PASSWORD)
     page.get_by_role("button", name="Inloggen").tap()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Welkom, {NAME}")
     assert fits_the_screen(page), "the home page (logged in) scrolls sideways on a phone"
     expect(page.get_by_role("button", name="Uitloggen")).to_be_in_viewport()
     expect(page.get_by_role("link", name="Mijn account")).to_be_in_viewport()
     assert_accessible(page, "home on a phone (logged in)")
+
+    nav = page.get_by_role("navigation", name="Hoofdmenu")
+    links = nav.get_by_role("link")
+    expect(links.first).to_be_visible()
+    names = links.all_inner_texts()
+    assert {"Accounts", "Auditlog"} <= set(names), names
+    for i in range(links.count()):
+        expect(links.nth(i)).to_be_in_viewport()
+        within_the_screen(links.nth(i))
+    nav.get_by_role("link", name="Auditlog").tap()
+    expect(page).to_have_url(re.compile(r"/audit"))
+    expect(nav.get_by_role("link", name="Auditlog")).to_have_attribute("aria-current", "page")
+    assert fits_the_screen(page), "the audit log scrolls sideways on a phone"

@@ -1,0 +1,76 @@
+"""Steps a visitor takes in the browser, shared by the browser tests."""
+import time
+import uuid
+
+from portal.extensions import db
+from tests.conftest import PASSWORD
+
+NAME = "Fatima de Vries"
+
+# The rule sets axe-core checks: WCAG 2.0 and 2.1, levels A and AA.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def unique_email(prefix="bezoeker") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}@bedrijf.nl"
+
+
+def wait_for_mail(mailbox, address, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = mailbox.to(address)
+        if found:
+            return found[-1]
+        time.sleep(0.05)
+    return mailbox.last_to(address)  # fails with the list of addresses that did get mail
+
+
+def make_verified_user(live_server, email, name=NAME, roles=("ondernemer",)):
+    from portal.auth.services import create_user
+
+    with live_server.app.app_context():
+        create_user(email, PASSWORD, roles=list(roles), name=name, verified=True)
+        db.session.commit()
+        db.session.remove()
+
+
+def fill_registration(page, email, password=PASSWORD, name=NAME):
+    page.get_by_label("Uw naam").fill(name)
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord", exact=True).fill(password)
+    page.get_by_label("Herhaal het wachtwoord").fill(password)
+    page.get_by_role("button", name="Account aanmaken").click()
+
+
+def log_in(page, email, password=PASSWORD):
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord", exact=True).fill(password)
+    page.get_by_role("button", name="Inloggen").click()
+
+
+def _format_violations(response: dict) -> str:
+    lines = []
+    for violation in response["violations"]:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        lines.append(f"  {violation['helpUrl']}")
+        for node in violation["nodes"]:
+            lines.append(f"    at {', '.join(map(str, node['target']))}: {node['html'][:200]}")
+            for check in node.get("any", []) + node.get("all", []) + node.get("none", []):
+                lines.append(f"      * {check['message']}")
+    return "\n".join(lines)
+
+
+def assert_accessible(page, name: str | None = None):
+    """Run axe-core (WCAG 2.0/2.1 A and AA) on the page as it is now; fail with a readable list."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    # axe is injected with page.evaluate (the DevTools protocol), which the portal's strict
+    # Content-Security-Policy (script-src 'self') does not block, so contexts need no bypass_csp.
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+    results = Axe().run(page, options=options)
+    where = name or page.url
+    assert results.violations_count == 0, (
+        f"axe-core found {results.violations_count} accessibility violation(s) on {where}:\n"
+        + _format_violations(results.response)
+    )
+    return results
