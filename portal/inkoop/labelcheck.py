@@ -1,0 +1,208 @@
+"""Label check for buyers: one organisation or a whole supplier list, on any date, as a proof they can file."""
+import io
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+
+from portal.audit.models import AuditEntry
+from portal.extensions import db
+from portal.inkoop import sources
+from portal.partners.models import Organisation
+from portal.validators import InvalidNumber, normalise_kvk
+
+MAX_ROWS = 5000
+KVK_HEADER = re.compile(r"k\.?\s*v\.?\s*k", re.IGNORECASE)
+
+
+class LabelCheckError(ValueError):
+    """A refusal with a message fit for the page."""
+
+
+@dataclass
+class CheckRow:
+    line: int
+    given: str
+    kvk: str = ""
+    problem: str = ""
+    organisation: Organisation | None = None
+    partner_status: str = ""
+    label_status: str = ""
+    working_on_label: bool = False
+    certificate_number: str = ""
+    valid_until: date | None = None
+    verification_path: str = ""
+
+    @property
+    def verdict(self) -> str:
+        """A yes or no a buyer can file."""
+        if self.problem:
+            return "ongeldig"
+        if self.organisation is None:
+            return "onbekend"
+        if self.label_status == "geldig":
+            return "label"
+        if self.working_on_label and self.partner_status == "partner":
+            return "werkt_aan_label"
+        if self.partner_status == "partner":
+            return "partner"
+        return "geen"
+
+
+def search_statement(query: str):
+    """Organisations matching a KvK number (exact) or a name (contains), for a paginated list."""
+    query = (query or "").strip()
+    stmt = select(Organisation).order_by(Organisation.name, Organisation.id)
+    try:
+        kvk = normalise_kvk(query)
+    except InvalidNumber:
+        kvk = None
+    if kvk:
+        return stmt.where(Organisation.kvk == kvk)
+    return stmt.where(or_(func.lower(Organisation.name).contains(query.lower(), autoescape=True),
+                          Organisation.kvk.startswith(query, autoescape=True)))
+
+
+def status_rows(organisations, on: date) -> dict[int, CheckRow]:
+    """The position of each organisation on ``on`` (three queries, however many organisations)."""
+    org_ids = [o.id for o in organisations]
+    labels = sources.label_status_on(org_ids, on)
+    working = sources.working_on_label_on(org_ids, on)
+    partners = sources.partner_status_on(org_ids, on)
+    rows = {}
+    for org in organisations:
+        snapshot = labels[org.id]
+        rows[org.id] = CheckRow(
+            line=0, given=org.kvk, kvk=org.kvk, organisation=org, partner_status=partners.get(org.id, "geen"),
+            label_status=snapshot.status, working_on_label=org.id in working,
+            certificate_number=snapshot.certificate_number or "", valid_until=snapshot.valid_until,
+            verification_path=snapshot.verification_path or "",
+        )
+    return rows
+
+
+def history(org: Organisation, limit: int = 50) -> list[AuditEntry]:
+    """Partnership and label events of the organisation, newest first."""
+    return list(db.session.scalars(
+        select(AuditEntry).where(AuditEntry.organisation_id == org.id,
+                                 or_(AuditEntry.action.startswith("label."), AuditEntry.action.startswith("partner")))
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()).limit(limit)).all())
+
+
+# ----------------------------------------------------------------------------- bulk
+def _clean_cell(value) -> str:
+    if value is None:
+        return ""
+    text = str(value).strip()
+    if text.lower() in ("nan", "none", "nat"):
+        return ""
+    # Spreadsheets turn numbers into floats ("12345678.0") or scientific notation.
+    if re.fullmatch(r"\d+\.0+", text):
+        text = text.split(".")[0]
+    elif re.fullmatch(r"\d+(\.\d+)?[eE]\+?\d+", text):
+        try:
+            text = str(int(float(text)))
+        except ValueError:
+            pass
+    return text
+
+
+def read_supplier_file(filename: str, data: bytes) -> list[str]:
+    """The KvK column of a CSV or XLSX supplier list, as text, one entry per data row."""
+    import pandas as pd
+
+    name = (filename or "").lower()
+    if not data:
+        raise LabelCheckError(_("Het bestand is leeg."))
+    try:
+        if name.endswith((".xlsx", ".xlsm")):
+            frame = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
+        elif name.endswith((".csv", ".txt")):
+            text = None
+            for encoding in ("utf-8-sig", "cp1252"):
+                try:
+                    text = data.decode(encoding)
+                    break
+                except UnicodeDecodeError:
+                    continue
+            frame = pd.read_csv(io.StringIO(text), dtype=str, sep=None, engine="python", skip_blank_lines=True)
+        else:
+            raise LabelCheckError(_("Upload een CSV- of XLSX-bestand."))
+    except LabelCheckError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pandas raises many kinds on a broken file
+        raise LabelCheckError(_("Het bestand kon niet worden gelezen. Is het een geldig CSV- of XLSX-bestand?")) from exc
+    column = next((c for c in frame.columns if KVK_HEADER.search(str(c))), None)
+    if column is None:
+        raise LabelCheckError(_("Er is geen kolom met 'KvK' in de kop gevonden. Noem de kolom bijvoorbeeld "
+                                "'KvK-nummer'."))
+    values = [_clean_cell(v) for v in frame[column].tolist()]
+    # Leave out trailing empty rows but keep empty cells between suppliers visible as problems.
+    while values and not values[-1]:
+        values.pop()
+    if len(values) > MAX_ROWS:
+        raise LabelCheckError(_("Een lijst heeft hoogstens %(n)s leveranciers.", n=MAX_ROWS))
+    if not values:
+        raise LabelCheckError(_("De KvK-kolom is leeg."))
+    return values
+
+
+def bulk_check(values: list[str], on: date) -> list[CheckRow]:
+    """One row per entry: invalid and unknown numbers are marked, duplicates too."""
+    rows, seen = [], {}
+    for index, given in enumerate(values, start=2):  # line 1 is the header
+        row = CheckRow(line=index, given=given)
+        try:
+            row.kvk = normalise_kvk(given)
+        except InvalidNumber as exc:
+            row.problem = str(exc)
+        else:
+            if row.kvk in seen:
+                row.problem = _("Dubbel: staat ook op regel %(line)s.", line=seen[row.kvk])
+            else:
+                seen[row.kvk] = index
+        rows.append(row)
+    kvks = [r.kvk for r in rows if r.kvk and not r.problem]
+    found = {o.kvk: o for o in db.session.scalars(select(Organisation).where(Organisation.kvk.in_(kvks)))} if kvks else {}
+    statuses = status_rows(list(found.values()), on)
+    for position, row in enumerate(rows):
+        org = found.get(row.kvk) if not row.problem else None
+        if org is not None:
+            status = statuses[org.id]
+            status.line, status.given = row.line, row.given
+            rows[position] = status
+    return rows
+
+
+VERDICTS = {
+    "label": "Heeft het label",
+    "werkt_aan_label": "Partner, werkt aan het label",
+    "partner": "Partner",
+    "geen": "Geen partner",
+    "onbekend": "Onbekend in het portaal",
+    "ongeldig": "Ongeldig KvK-nummer",
+}
+
+
+def bulk_xlsx(rows: list[CheckRow], on: date) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Labelcheck"
+    ws.append([f"Labelcheck Ondernemen met impact Drechtsteden, peildatum {on.isoformat()}"])
+    ws["A1"].font = Font(bold=True)
+    ws.append(["Regel", "Opgegeven", "KvK-nummer", "Organisatie", "Uitkomst", "Partnerstatus", "Labelstatus",
+               "Certificaatnummer", "Geldig tot", "Opmerking"])
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for r in rows:
+        ws.append([r.line, r.given, r.kvk, r.organisation.name if r.organisation else "", VERDICTS[r.verdict],
+                   r.partner_status, r.label_status, r.certificate_number,
+                   r.valid_until.isoformat() if r.valid_until else "", r.problem])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -1,0 +1,86 @@
+"""What inkoop reads from other packages: label status and partner status on a date, logged jobs.
+
+The label and partners packages own these facts; this module is the one place that asks them, so the
+rest of inkoop stays pure and tests can stand in for a package with ``monkeypatch``.
+"""
+import importlib
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from portal.extensions import db
+
+
+@dataclass
+class NoLabel:
+    status: str = "geen"
+    label_id: int | None = None
+    certificate_number: str = ""
+    valid_from: date | None = None
+    valid_until: date | None = None
+    verification_path: str = ""
+
+
+def _optional(module_name: str, attr: str):
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name in (module_name, module_name.rsplit(".", 1)[0]):
+            return None
+        raise
+    return getattr(module, attr, None)
+
+
+def label_status_on(org_ids, on: date) -> dict:
+    """{org_id: LabelSnapshot} on ``on``; every organisation is present."""
+    org_ids = list(dict.fromkeys(org_ids))
+    fn = _optional("portal.label.history", "label_status_on")
+    found = fn(org_ids, on) if fn and org_ids else {}
+    return {org_id: found.get(org_id) or NoLabel() for org_id in org_ids}
+
+
+def working_on_label_on(org_ids, on: date) -> set[int]:
+    fn = _optional("portal.label.history", "working_on_label_on")
+    return set(fn(list(org_ids), on)) if fn and org_ids else set()
+
+
+def partner_status_on(org_ids, on: date) -> dict[int, str]:
+    org_ids = list(dict.fromkeys(org_ids))
+    if not org_ids:
+        return {}
+    fn = _optional("portal.partners.services", "partner_status_on")
+    if fn is not None:
+        found = fn(org_ids, on)
+        return {org_id: found.get(org_id, "geen") for org_id in org_ids}
+    from portal.partners.models import Organisation
+
+    rows = db.session.execute(select(Organisation.id, Organisation.partner_status, Organisation.partner_since)
+                              .where(Organisation.id.in_(org_ids))).all()
+    result = {org_id: "geen" for org_id in org_ids}
+    for org_id, status, since in rows:
+        if status == "partner" and since is not None and since > on:
+            status = "aanvraag"
+        result[org_id] = status
+    return result
+
+
+def logged_impact_job_starts(org_ids) -> list[tuple[int, date]]:
+    """(organisation_id, start_date) of every impact job the organisations logged themselves."""
+    model = _optional("portal.partners.models", "ImpactJob")
+    if model is None or not org_ids:
+        return []
+    return [tuple(row) for row in db.session.execute(
+        select(model.organisation_id, model.start_date).where(model.organisation_id.in_(list(org_ids)))).all()]
+
+
+def logged_stageplekken(org_ids) -> list[tuple[int, date, int]]:
+    """(organisation_id, start_date, places) of every stageplek the organisations logged themselves."""
+    model = _optional("portal.partners.models", "Stageplek")
+    if model is None or not org_ids:
+        return []
+    # A promised stageplek is realised when it is offered, whether or not a student has started yet.
+    places = model.places
+    return [tuple(row) for row in db.session.execute(
+        select(model.organisation_id, model.start_date, places).where(model.organisation_id.in_(list(org_ids)))
+    ).all()]
