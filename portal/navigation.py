@@ -41,6 +41,7 @@ BY_ROLE = {
     ],
     "admin": [
         ("admin.users", _l("Accounts")),
+        ("admin.outbox", _l("E-mail")),
         ("audit.log", _l("Auditlog")),
     ],
 }

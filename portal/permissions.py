@@ -5,7 +5,7 @@ Every view function carries an access rule (``public``, ``login_required``, ``re
 """
 from functools import wraps
 
-from flask import abort, g, redirect, request, session, url_for
+from flask import abort, current_app, g, redirect, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -101,7 +101,9 @@ def org_member_required(view=None, *, admin=False):
                 return _to_login()
             membership = current_membership()
             if membership is None:
-                return redirect(url_for("partners.start"))
+                # Not (yet) a member of any organisation: the next step is to register or join one.
+                target = "partners.start" if "partners.start" in current_app.view_functions else "main.home"
+                return redirect(url_for(target))
             if admin and membership.role != "beheerder":
                 abort(403)
             g.org = membership.organisation

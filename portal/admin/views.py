@@ -7,17 +7,20 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from portal.admin.forms import CreateUserForm, UserSearchForm
+from portal.audit.services import record
 from portal.auth import services
 from portal.auth.forms import RolesForm
 from portal.auth.models import User, UserRole
 from portal.database import paginate
 from portal.extensions import db
+from portal.mail.models import OutboxMessage
+from portal.mail.outbox import retry_message
 from portal.permissions import requires
 
-bp = Blueprint("admin", __name__, url_prefix="/beheer/accounts")
+bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
 
-@bp.route("/")
+@bp.route("/accounts/")
 @requires("admin")
 def users():
     form = UserSearchForm(request.args)
@@ -32,7 +35,7 @@ def users():
     return render_template("admin/users.html", page=page, form=form, role=role)
 
 
-@bp.route("/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/accounts/<int:user_id>", methods=["GET", "POST"])
 @requires("admin")
 def edit_user(user_id):
     user = db.session.get(User, user_id) or abort(404)
@@ -52,7 +55,7 @@ def edit_user(user_id):
     return render_template("admin/edit_user.html", user=user, form=form)
 
 
-@bp.route("/nieuw", methods=["GET", "POST"])
+@bp.route("/accounts/nieuw", methods=["GET", "POST"])
 @requires("admin")
 def create_user():
     form = CreateUserForm()
@@ -71,3 +74,33 @@ def create_user():
                     email=user.email), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/create_user.html", form=form)
+
+
+@bp.route("/outbox")
+@requires("admin")
+def outbox():
+    """Mail that is waiting or failed, so that nothing is lost silently."""
+    status = request.args.get("status", "open")
+    stmt = select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    if status == "open":
+        stmt = stmt.where(OutboxMessage.status.in_(("pending", "failed")))
+    elif status in ("pending", "failed", "sent"):
+        stmt = stmt.where(OutboxMessage.status == status)
+    page = paginate(stmt, per_page=50)
+    counts = dict(db.session.execute(
+        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
+    return render_template("admin/outbox.html", page=page, status=status, counts=counts)
+
+
+@bp.route("/outbox/<int:message_id>/opnieuw", methods=["POST"])
+@requires("admin")
+def retry_mail(message_id):
+    message = db.session.get(OutboxMessage, message_id) or abort(404)
+    if message.status == "sent":
+        flash(_("Deze e-mail is al verstuurd."), "warning")
+    else:
+        retry_message(message)
+        record("mail.retry_requested", message, summary=message.recipient)
+        db.session.commit()
+        flash(_("De e-mail aan %(to)s wordt opnieuw verstuurd.", to=message.recipient), "success")
+    return redirect(url_for("admin.outbox"))

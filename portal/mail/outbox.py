@@ -155,6 +155,19 @@ def _close(connection):
             log.debug("closing SMTP connection failed", exc_info=True)
 
 
+def retry_message(message: OutboxMessage) -> None:
+    """Put a waiting or failed mail back in line to be sent now (admin action)."""
+    message.status = "pending"
+    message.next_attempt_at = utcnow()
+    message.claimed_until = None
+    if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+        message.attempts = current_app.config["OUTBOX_MAX_ATTEMPTS"] - 1
+    db.session.add(message)
+    db.session.flush()
+    if has_request_context():
+        g.setdefault("outbox_retry", []).append(message.id)
+
+
 def send_pending(limit: int = 200) -> dict:
     """Deliver what is due (cron: `flask --app wsgi mail send`)."""
     now = utcnow()
@@ -191,7 +204,7 @@ def _forget_rolled_back(session, previous_transaction):
 def init_app(app):
     @app.after_request
     def send_after_commit(response):
-        ids = g.pop("outbox_committed", None)
+        ids = (g.pop("outbox_committed", None) or []) + (g.pop("outbox_retry", None) or [])
         if ids and app.config["MAIL_SEND_ON_COMMIT"]:
             try:
                 deliver(ids)

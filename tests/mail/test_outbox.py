@@ -99,3 +99,26 @@ def test_attachments_arrive_intact(app, smtp_server):
     parts = [p for p in received.iter_attachments()]
     assert parts[0].get_filename() == "afspraak.ics"
     assert parts[0].get_payload(decode=True) == payload
+
+
+def test_admin_sees_failed_mail_and_sends_it_again(make_app, smtp_server, make_user):
+    smtp_server.clear()
+    app = make_app(MAIL_PORT=free_port(), OUTBOX_MAX_ATTEMPTS=1)
+    client = app.test_client()
+    register(client, email="kwijt@bedrijf.nl")
+    with app.app_context():
+        row = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "kwijt@bedrijf.nl"))
+        assert row.status == "failed"
+        row_id = row.id
+        admin = make_user("admin")
+        admin_email = admin.email
+    from tests.conftest import login
+
+    login(client, admin_email)
+    page = client.get("/beheer/outbox").get_data(as_text=True)
+    assert "kwijt@bedrijf.nl" in page and "Connection refused" in page
+    app.config["MAIL_PORT"] = smtp_server.port
+    app.extensions["mail"].port = smtp_server.port
+    response = client.post(f"/beheer/outbox/{row_id}/opnieuw")
+    assert response.status_code == 302
+    assert smtp_server.last_to("kwijt@bedrijf.nl")["Subject"] == "Bevestig uw e-mailadres"
