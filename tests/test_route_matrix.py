@@ -101,8 +101,12 @@ def test_every_route_answers_each_role_as_declared(app, visitors):
             status = response.status_code
             location = response.headers.get("Location", "")
             to_login = status == 302 and "/account/inloggen" in location
+            missing_headers = [h for h in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options")
+                               if h not in response.headers]
             if status >= 500:
                 outcome = f"server error {status}"
+            elif missing_headers:
+                outcome = f"missing security headers {missing_headers}"
             elif expected == "login":
                 outcome = None if to_login else f"expected redirect to login, got {status} {location}"
             elif expected == "forbidden":
