@@ -30,7 +30,7 @@ from portal.inkoop.forms import (
     WithdrawForm,
     labels,
 )
-from portal.inkoop.models import Bid, Commitment, Criterion, PanelMember, Procedure
+from portal.inkoop.models import Bid, Commitment, Procedure
 from portal.partners.models import Organisation
 from portal.permissions import get_or_404, requires
 
