@@ -2,7 +2,7 @@
 
 A day is a calendar day in Europe/Amsterdam; the status "on date D" is the status at the end of D:
 a label suspended during D counts as suspended on D. A label is valid from ``valid_from`` up to and
-including ``valid_until``; from the next day it is ``verlopen`` unless it was suspended or withdrawn.
+including ``valid_until``; from the next day it is ``verlopen`` unless it was withdrawn (a suspension ends with the label).
 When an organisation holds several labels (renewals), the one that started last on or before D counts.
 """
 from dataclasses import dataclass
@@ -59,9 +59,11 @@ def status_of(label: Label, changes: list[LabelStatusChange], on: date) -> str:
     for change in sorted(changes, key=lambda c: (c.effective_on, c.id or 0)):
         if change.effective_on <= on:
             status = change.status
-    if status in ("geldig", "verlopen"):
-        return "geldig" if on <= label.valid_until else "verlopen"
-    return status
+    if status == "ingetrokken":
+        return status
+    if on > label.valid_until:
+        return "verlopen"
+    return "geldig" if status == "verlopen" else status
 
 
 def label_status_on(org_ids, on: date | None = None) -> dict[int, LabelSnapshot]:

@@ -1,0 +1,1 @@
+"""The versioned JSON API (label check for procurement systems)."""

@@ -1,0 +1,120 @@
+"""The OpenAPI 3.1 document of the label check API; tests validate every response against it."""
+LABEL_STATUSES = ["geen", "geldig", "geschorst", "ingetrokken", "verlopen"]
+PARTNER_STATUSES = ["geen", "aanvraag", "partner", "geweigerd", "geschorst", "beeindigd"]
+
+KVK_PATTERN = "^[0-9]{8}$"
+
+
+def spec(server_url: str) -> dict:
+    nullable_date = {"type": ["string", "null"], "format": "date"}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Labelcheck Ondernemen met impact Drechtsteden",
+            "version": "1.0.0",
+            "description": (
+                "De status van het label Ondernemen met impact van een organisatie (op KvK-nummer) op een "
+                "datum, voor inkoop- en aanbestedingssystemen. De status op datum D is de status aan het eind "
+                "van die dag (Europe/Amsterdam)."
+            ),
+        },
+        "servers": [{"url": server_url}],
+        "paths": {
+            "/labels/{kvk}": {
+                "get": {
+                    "operationId": "getLabel",
+                    "summary": "Labelstatus van één organisatie",
+                    "parameters": [
+                        {"name": "kvk", "in": "path", "required": True, "description": "KvK-nummer (8 cijfers)",
+                         "schema": {"type": "string"}},
+                        {"$ref": "#/components/parameters/date"},
+                    ],
+                    "responses": {
+                        "200": {"description": "De labelstatus", "headers": {"$ref": "#/components/headers/cache"},
+                                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/LabelCheck"}}}},
+                        "304": {"description": "Niet gewijzigd (If-None-Match)"},
+                        "400": {"$ref": "#/components/responses/Error"},
+                        "404": {"$ref": "#/components/responses/Error"},
+                        "429": {"$ref": "#/components/responses/Error"},
+                    },
+                }
+            },
+            "/labels": {
+                "get": {
+                    "operationId": "getLabels",
+                    "summary": "Labelstatus van een lijst organisaties (tot 100)",
+                    "parameters": [
+                        {"name": "kvk", "in": "query", "required": True, "style": "form", "explode": True,
+                         "description": "KvK-nummers; herhaal de parameter per nummer",
+                         "schema": {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": 100}},
+                        {"$ref": "#/components/parameters/date"},
+                    ],
+                    "responses": {
+                        "200": {"description": "De gevonden organisaties en de onbekende nummers",
+                                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/LabelCheckList"}}}},
+                        "304": {"description": "Niet gewijzigd (If-None-Match)"},
+                        "400": {"$ref": "#/components/responses/Error"},
+                        "429": {"$ref": "#/components/responses/Error"},
+                    },
+                }
+            },
+        },
+        "components": {
+            "parameters": {
+                "date": {"name": "date", "in": "query", "required": False,
+                         "description": "Peildatum JJJJ-MM-DD; standaard vandaag",
+                         "schema": {"type": "string", "format": "date"}},
+            },
+            "headers": {
+                "cache": {"ETag": {"schema": {"type": "string"}}},
+            },
+            "responses": {
+                "Error": {"description": "Fout",
+                          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+            },
+            "schemas": {
+                "LabelCheck": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["kvk", "name", "partner_status", "date", "label_status", "certificate_number",
+                                 "valid_from", "valid_until", "verification_url"],
+                    "properties": {
+                        "kvk": {"type": "string", "pattern": KVK_PATTERN},
+                        "name": {"type": "string"},
+                        "partner_status": {"type": "string", "enum": PARTNER_STATUSES},
+                        "date": {"type": "string", "format": "date"},
+                        "label_status": {"type": "string", "enum": LABEL_STATUSES},
+                        "certificate_number": {"type": ["string", "null"]},
+                        "valid_from": nullable_date,
+                        "valid_until": nullable_date,
+                        "verification_url": {"type": ["string", "null"], "format": "uri"},
+                    },
+                },
+                "LabelCheckList": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["date", "results", "not_found"],
+                    "properties": {
+                        "date": {"type": "string", "format": "date"},
+                        "results": {"type": "array", "items": {"$ref": "#/components/schemas/LabelCheck"}},
+                        "not_found": {"type": "array", "items": {"type": "string", "pattern": KVK_PATTERN}},
+                    },
+                },
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": {
+                        "error": {
+                            "type": "object",
+                            "required": ["status", "message"],
+                            "properties": {
+                                "status": {"type": "integer"},
+                                "message": {"type": "string"},
+                                "invalid": {"type": "array", "items": {"type": "string"}},
+                            },
+                        }
+                    },
+                },
+            },
+        },
+    }

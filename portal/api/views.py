@@ -1,0 +1,130 @@
+"""Label check API: `GET /api/v1/labels/<kvk>` and `GET /api/v1/labels?kvk=..&kvk=..&date=..`.
+
+Read-only and public: rate limited per client, cacheable (ETag, Cache-Control), exempt from CSRF.
+"""
+import hashlib
+import json
+from datetime import date
+
+from flask import Blueprint, Response, current_app, request
+from sqlalchemy import select
+
+from portal.api.openapi import spec
+from portal.extensions import csrf, db, limiter
+from portal.label.history import label_status_on, today
+from portal.partners.models import Organisation
+from portal.permissions import public
+from portal.validators import InvalidNumber, normalise_kvk
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+MAX_BULK = 100
+
+
+def _rate():
+    return current_app.config.get("RATELIMIT_API", "120 per minute")
+
+
+def _json(payload, status=200, cacheable=True) -> Response:
+    body = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    response = Response(body, status=status, mimetype="application/json")
+    if cacheable and status == 200:
+        response.set_etag(hashlib.sha256(body.encode()).hexdigest()[:32])
+        response.headers["Cache-Control"] = f"public, max-age={current_app.config.get('API_CACHE_SECONDS', 300)}"
+        response.make_conditional(request)
+    else:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _error(status: int, message: str, **extra) -> Response:
+    return _json({"error": {"status": status, "message": message, **extra}}, status, cacheable=False)
+
+
+class BadRequest(ValueError):
+    pass
+
+
+def _date_param() -> date:
+    raw = request.args.get("date")
+    if not raw:
+        return today()
+    try:
+        return date.fromisoformat(raw) if len(raw) == 10 else _bad_date()
+    except ValueError:
+        _bad_date()
+
+
+def _bad_date():
+    raise BadRequest("Ongeldige datum; gebruik JJJJ-MM-DD.")
+
+
+def _checks(orgs, on: date) -> list[dict]:
+    snapshots = label_status_on([o.id for o in orgs], on)
+    base = current_app.config["PORTAL_BASE_URL"]
+    result = []
+    for org in orgs:
+        snap = snapshots[org.id]
+        result.append({
+            "kvk": org.kvk,
+            "name": org.name,
+            "partner_status": org.partner_status,
+            "date": on.isoformat(),
+            "label_status": snap.status,
+            "certificate_number": snap.certificate_number,
+            "valid_from": snap.valid_from.isoformat() if snap.valid_from else None,
+            "valid_until": snap.valid_until.isoformat() if snap.valid_until else None,
+            "verification_url": base + snap.verification_path if snap.verification_path else None,
+        })
+    return result
+
+
+@bp.route("/labels/<kvk>")
+@public
+@limiter.limit(_rate)
+def label(kvk):
+    try:
+        number = normalise_kvk(kvk)
+        on = _date_param()
+    except (InvalidNumber, BadRequest) as exc:
+        return _error(400, str(exc))
+    org = db.session.scalar(select(Organisation).where(Organisation.kvk == number))
+    if org is None:
+        return _error(404, f"Geen organisatie bekend met KvK-nummer {number}.")
+    return _json(_checks([org], on)[0])
+
+
+@bp.route("/labels")
+@public
+@limiter.limit(_rate)
+def labels():
+    raw = request.args.getlist("kvk")
+    if not raw:
+        return _error(400, "Geef minstens één KvK-nummer: ?kvk=12345678&kvk=...")
+    if len(raw) > MAX_BULK:
+        return _error(400, f"Ten hoogste {MAX_BULK} KvK-nummers per verzoek.")
+    numbers, invalid = [], []
+    for value in raw:
+        try:
+            numbers.append(normalise_kvk(value))
+        except InvalidNumber:
+            invalid.append(value)
+    if invalid:
+        return _error(400, "Ongeldige KvK-nummers.", invalid=invalid)
+    try:
+        on = _date_param()
+    except BadRequest as exc:
+        return _error(400, str(exc))
+    numbers = list(dict.fromkeys(numbers))
+    orgs = db.session.scalars(select(Organisation).where(Organisation.kvk.in_(numbers))).all()
+    by_kvk = {o.kvk: o for o in orgs}
+    found = [by_kvk[n] for n in numbers if n in by_kvk]
+    return _json({"date": on.isoformat(), "results": _checks(found, on),
+                  "not_found": [n for n in numbers if n not in by_kvk]})
+
+
+@bp.route("/openapi.json")
+@public
+def openapi():
+    return _json(spec(current_app.config["PORTAL_BASE_URL"] + "/api/v1"))

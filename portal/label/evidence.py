@@ -1,0 +1,88 @@
+"""Evidence files: checked by content (not by name), size limited, stored under UPLOAD_FOLDER, never static."""
+import os
+import uuid
+
+import filetype
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from portal.label.errors import LabelError
+from portal.label.models import EvidenceFile
+
+# Detected kind -> extensions a file of that kind may carry in its name.
+ALLOWED = {
+    "application/pdf": ("pdf",),
+    "image/png": ("png",),
+    "image/jpeg": ("jpg", "jpeg"),
+    "image/webp": ("webp",),
+    "application/msword": ("doc",),
+    "application/vnd.ms-excel": ("xls",),
+    "application/vnd.ms-powerpoint": ("ppt",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ("docx",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ("xlsx",),
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": ("pptx",),
+    "application/vnd.oasis.opendocument.text": ("odt",),
+    "application/vnd.oasis.opendocument.spreadsheet": ("ods",),
+}
+
+
+def max_bytes() -> int:
+    return int(current_app.config.get("LABEL_EVIDENCE_MAX_MB", 10)) * 1024 * 1024
+
+
+def _root() -> str:
+    return os.path.join(current_app.config["UPLOAD_FOLDER"], "label")
+
+
+def clean_filename(name: str) -> str:
+    name = os.path.basename((name or "").replace("\\", "/")).strip()
+    name = "".join(ch for ch in name if ch.isprintable() and ch not in '<>:"/\\|?*')
+    return name[:200] or "bestand"
+
+
+def check_file(filename: str, data: bytes) -> str:
+    """The content type of an acceptable evidence file; refuses disguised, unknown and too large files."""
+    if not data:
+        raise LabelError(_("Het bestand is leeg."), field="file")
+    if len(data) > max_bytes():
+        raise LabelError(_("Het bestand is groter dan %(mb)s MB.", mb=max_bytes() // (1024 * 1024)), field="file")
+    kind = filetype.guess(data[:8192])
+    mime = kind.mime if kind else None
+    if mime not in ALLOWED:
+        raise LabelError(_("Dit soort bestand kunnen we niet aannemen. Stuur een PDF, afbeelding (PNG, JPG) of "
+                           "Office-document."), field="file")
+    extension = os.path.splitext(filename)[1].lower().lstrip(".")
+    if extension not in ALLOWED[mime]:
+        raise LabelError(_("De inhoud van het bestand past niet bij de naam (.%(ext)s). Controleer het bestand.",
+                           ext=extension or "?"), field="file")
+    return mime
+
+
+def store(organisation_id: int, data: bytes) -> str:
+    relative = os.path.join(str(organisation_id), uuid.uuid4().hex)
+    path = os.path.join(_root(), relative)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as handle:
+        handle.write(data)
+    return relative
+
+
+def path_of(evidence: EvidenceFile) -> str:
+    root = os.path.realpath(_root())
+    path = os.path.realpath(os.path.join(root, evidence.stored_name))
+    if not path.startswith(root + os.sep):
+        raise LabelError(_("Dit bestand is niet beschikbaar."))
+    return path
+
+
+def remove_if_unused(stored_name: str) -> None:
+    """Delete the file once no evidence row (of this or a renewed assessment) points to it."""
+    used = db.session.scalar(select(func.count()).select_from(EvidenceFile)
+                             .where(EvidenceFile.stored_name == stored_name))
+    if not used:
+        try:
+            os.remove(os.path.join(_root(), stored_name))
+        except FileNotFoundError:
+            pass

@@ -1,0 +1,50 @@
+"""Label panels on the organisation home (status, next step, score per theme) and staff partner detail."""
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portal.extensions import db
+from portal.label import assessments
+from portal.label.history import label_status_of
+from portal.label.models import Assessment, Label
+from portal.label.scoring import score_assessment
+from portal.panels import panel
+
+
+def next_step(org, snapshot, current) -> str:
+    """The organisation's next step on the way to (or with) the label, in words."""
+    if current is None:
+        if snapshot.status == "geldig":
+            return "renew" if snapshot.valid_until and (snapshot.valid_until - _today()).days <= 90 else "show"
+        return "start"
+    return {"concept": "answer", "wijzigingen_gevraagd": "amend", "ingediend": "wait",
+            "in_behandeling": "wait"}.get(current.status, "start")
+
+
+def _today():
+    from portal.label.history import today
+
+    return today()
+
+
+@panel("org_home", order=20, template="label/_org_home_panel.html")
+def org_home_panel(org):
+    snapshot = label_status_of(org.id)
+    current = assessments.open_assessment(org.id)
+    if current is not None:
+        current = assessments.load(current.id)
+    shown = current or assessments.last_approved(org.id)
+    if shown is not None and shown is not current:
+        shown = assessments.load(shown.id)
+    return {"snapshot": snapshot, "current": current, "step": next_step(org, snapshot, current),
+            "score": score_assessment(shown) if shown else None, "scored": shown,
+            "status_labels": assessments.STATUS_LABELS}
+
+
+@panel("partner_detail", order=20, template="label/_partner_detail_panel.html")
+def partner_detail_panel(org):
+    labels = db.session.scalars(select(Label).where(Label.organisation_id == org.id)
+                                .options(selectinload(Label.history)).order_by(Label.valid_from.desc())).all()
+    assessments_ = db.session.scalars(select(Assessment).where(Assessment.organisation_id == org.id)
+                                      .order_by(Assessment.id.desc()).limit(10)).all()
+    return {"snapshot": label_status_of(org.id), "labels": labels, "assessments": assessments_,
+            "status_labels": assessments.STATUS_LABELS}
