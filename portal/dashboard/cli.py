@@ -1,0 +1,36 @@
+"""`flask --app wsgi report quarterly --year 2025 --quarter 3 --municipality Dordrecht --out FILE`."""
+import click
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from portal.extensions import db
+
+report_cli = AppGroup("report", help="Quarterly reports of the programme.")
+
+
+@report_cli.command("quarterly")
+@click.option("--year", type=click.IntRange(2000, 2100), required=True)
+@click.option("--quarter", type=click.IntRange(1, 4), required=True)
+@click.option("--municipality", required=True, help="Name of the municipality, e.g. Dordrecht.")
+@click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), required=True,
+              help="The XLSX file to write.")
+@click.option("--internal", is_flag=True, default=False,
+              help="Real numbers for St. MBO and the municipality; default: small counts suppressed as <5.")
+def quarterly_command(year, quarter, municipality, out, internal):
+    """Write the quarterly report as XLSX: the same file as the download on the dashboard."""
+    from portal.dashboard.reports import build_quarterly_report, to_xlsx
+    from portal.partners.models import Municipality
+
+    found = db.session.scalar(select(Municipality).where(func.lower(Municipality.name) == municipality.strip().lower()))
+    if found is None:
+        names = ", ".join(db.session.scalars(select(Municipality.name).order_by(Municipality.name)))
+        raise click.ClickException(f"Unknown municipality {municipality!r}; known: {names or 'none'}.")
+    report = build_quarterly_report(year, quarter, found, external=not internal)
+    data = to_xlsx(report)
+    with open(out, "wb") as handle:
+        handle.write(data)
+    click.echo(f"Wrote {out} ({len(data)} bytes): {found.name} {year} Q{quarter}, "
+               f"{'internal' if internal else 'external (counts below 5 suppressed)'}.")
+
+
+COMMANDS = [report_cli]

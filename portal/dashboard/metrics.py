@@ -1,0 +1,409 @@
+"""The dashboard's numbers: every aggregation runs in SQL (GROUP BY), in a fixed number of queries.
+
+Statuses on a date are read from the history tables of the partners and label packages, with the same
+meaning as ``partner_status_on`` and ``portal.label.history.label_status_on``:
+- partner on D: the last partnership change with ``valid_from <= D`` has status ``partner``;
+- label on D: of the organisation's labels started on or before D the last one counts; it is ``geldig`` when
+  its last status change on or before D (if any) is ``geldig``/``verlopen`` and D is not after ``valid_until``;
+- werkt aan het label on D: an assessment started on or before D and not decided before or on D, for an
+  organisation that does not hold a valid label on D (the three groups of the targets do not overlap).
+
+Dates of all quarters are evaluated together: a small derived table of dates is joined to the history rows,
+so a trend of eight quarters costs the same three queries as a single date.
+"""
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Date, and_, case, distinct, func, literal, or_, select, union_all
+
+from portal import import_optional
+from portal.extensions import db
+from portal.label.models import Assessment, Label, LabelStatusChange
+from portal.partners.models import (
+    ImpactJob,
+    ImpactJobTargetGroup,
+    Municipality,
+    Organisation,
+    PartnerStatusChange,
+    Stageplek,
+)
+
+TZ = ZoneInfo("Europe/Amsterdam")
+MAX_QUARTERS = 40
+
+
+# --------------------------------------------------------------------------- periods
+@dataclass(frozen=True)
+class Filters:
+    """What the dashboard and the reports count: a period, optionally one municipality and one sector.
+
+    Counts "on a date" are taken at the end of the period (the peildatum).
+    """
+
+    start: date
+    end: date
+    municipality_id: int | None = None
+    sector: str | None = None
+
+    @property
+    def reference_date(self) -> date:
+        return self.end
+
+
+def quarter_of(day: date) -> int:
+    return (day.month - 1) // 3 + 1
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
+    first = date(year, 3 * quarter - 2, 1)
+    last = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
+    return first, last - timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class QuarterPoint:
+    year: int
+    quarter: int
+    on: date  # the quarter's last day, or the period's end for a quarter that is cut off
+
+    @property
+    def label(self) -> str:
+        return f"{self.year} K{self.quarter}"
+
+
+def quarter_points(start: date, end: date) -> list[QuarterPoint]:
+    """One point per quarter that overlaps [start, end], taken at the quarter's end or at ``end``."""
+    points = []
+    year, quarter = start.year, quarter_of(start)
+    while True:
+        q_start, q_end = quarter_bounds(year, quarter)
+        if q_start > end or len(points) >= MAX_QUARTERS:
+            break
+        points.append(QuarterPoint(year, quarter, min(q_end, end)))
+        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    return points
+
+
+def _as_date(value) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _local_midnight_utc(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=TZ).astimezone(ZoneInfo("UTC"))
+
+
+# --------------------------------------------------------------------------- filters on organisations
+def _where_org(stmt, filters: Filters):
+    if filters.municipality_id is not None:
+        stmt = stmt.where(Organisation.municipality_id == filters.municipality_id)
+    if filters.sector:
+        stmt = stmt.where(Organisation.sector == filters.sector)
+    return stmt
+
+
+def _dates_table(dates):
+    """A derived table with one row per date (column ``ref_date``)."""
+    parts = [select(literal(d, Date).label("ref_date")) for d in dates]
+    return (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("ref_dates")
+
+
+# --------------------------------------------------------------------------- statuses on dates
+@dataclass
+class StatusCounts:
+    partners: int = 0
+    labels: int = 0
+    working: int = 0
+
+    def __add__(self, other):
+        return StatusCounts(self.partners + other.partners, self.labels + other.labels, self.working + other.working)
+
+
+def _label_state(dates_table):
+    """(ref_date, organisation_id, status) of each organisation's current label on each date."""
+    ranked = (
+        select(dates_table.c.ref_date, Label.id.label("label_id"), Label.organisation_id, Label.valid_until,
+               func.row_number().over(partition_by=(dates_table.c.ref_date, Label.organisation_id),
+                                      order_by=(Label.valid_from.desc(), Label.id.desc())).label("rn"))
+        .select_from(dates_table).join(Label, Label.valid_from <= dates_table.c.ref_date)
+    ).subquery("ranked_labels")
+    current = (select(ranked.c.ref_date, ranked.c.label_id, ranked.c.organisation_id, ranked.c.valid_until)
+               .where(ranked.c.rn == 1)).subquery("current_labels")
+    changes = (
+        select(current.c.ref_date, current.c.label_id, LabelStatusChange.status,
+               func.row_number().over(partition_by=(current.c.ref_date, current.c.label_id),
+                                      order_by=(LabelStatusChange.effective_on.desc(),
+                                                LabelStatusChange.id.desc())).label("rn"))
+        .select_from(current)
+        .join(LabelStatusChange, and_(LabelStatusChange.label_id == current.c.label_id,
+                                      LabelStatusChange.effective_on <= current.c.ref_date))
+    ).subquery("label_changes")
+    last = select(changes.c.ref_date, changes.c.label_id, changes.c.status).where(changes.c.rn == 1) \
+        .subquery("last_label_change")
+    last_status = func.coalesce(last.c.status, "geldig")
+    status = case(
+        (last_status.in_(("geldig", "verlopen")),
+         case((current.c.valid_until >= current.c.ref_date, "geldig"), else_="verlopen")),
+        else_=last_status,
+    )
+    return (
+        select(current.c.ref_date, current.c.organisation_id, status.label("status"))
+        .select_from(current)
+        .outerjoin(last, and_(last.c.ref_date == current.c.ref_date, last.c.label_id == current.c.label_id))
+    ).subquery("label_state")
+
+
+def status_counts(dates, filters: Filters) -> dict[date, dict[int | None, StatusCounts]]:
+    """{date: {municipality_id: StatusCounts}} for every date given: three queries whatever the data size."""
+    dates = sorted(set(dates))
+    result: dict[date, dict[int | None, StatusCounts]] = {d: {} for d in dates}
+    if not dates:
+        return result
+
+    def add(rows, attr):
+        for ref_date, municipality_id, n in rows:
+            per_muni = result[_as_date(ref_date)]
+            counts = per_muni.setdefault(municipality_id, StatusCounts())
+            setattr(counts, attr, getattr(counts, attr) + n)
+
+    # Partners: the last partnership change on or before each date.
+    dt = _dates_table(dates)
+    psc = PartnerStatusChange
+    ranked = (
+        select(dt.c.ref_date, psc.organisation_id, psc.status,
+               func.row_number().over(partition_by=(dt.c.ref_date, psc.organisation_id),
+                                      order_by=(psc.valid_from.desc(), psc.id.desc())).label("rn"))
+        .select_from(dt).join(psc, psc.valid_from <= dt.c.ref_date)
+    ).subquery("partner_state")
+    stmt = (select(ranked.c.ref_date, Organisation.municipality_id, func.count())
+            .select_from(ranked).join(Organisation, Organisation.id == ranked.c.organisation_id)
+            .where(ranked.c.rn == 1, ranked.c.status == "partner")
+            .group_by(ranked.c.ref_date, Organisation.municipality_id))
+    add(db.session.execute(_where_org(stmt, filters)).all(), "partners")
+
+    # Valid labels.
+    state = _label_state(_dates_table(dates))
+    stmt = (select(state.c.ref_date, Organisation.municipality_id, func.count())
+            .select_from(state).join(Organisation, Organisation.id == state.c.organisation_id)
+            .where(state.c.status == "geldig")
+            .group_by(state.c.ref_date, Organisation.municipality_id))
+    add(db.session.execute(_where_org(stmt, filters)).all(), "labels")
+
+    # Working on the label: an open assessment and no valid label on that date.
+    dt = _dates_table(dates)
+    working = (
+        select(dt.c.ref_date, Assessment.organisation_id).distinct()
+        .select_from(dt)
+        .join(Assessment, and_(Assessment.started_on <= dt.c.ref_date,
+                               or_(Assessment.closed_on.is_(None), Assessment.closed_on > dt.c.ref_date)))
+    ).subquery("working")
+    state = _label_state(_dates_table(dates))
+    holders = select(state.c.ref_date, state.c.organisation_id).where(state.c.status == "geldig") \
+        .subquery("holders")
+    stmt = (select(working.c.ref_date, Organisation.municipality_id, func.count())
+            .select_from(working).join(Organisation, Organisation.id == working.c.organisation_id)
+            .outerjoin(holders, and_(holders.c.ref_date == working.c.ref_date,
+                                     holders.c.organisation_id == working.c.organisation_id))
+            .where(holders.c.organisation_id.is_(None))
+            .group_by(working.c.ref_date, Organisation.municipality_id))
+    add(db.session.execute(_where_org(stmt, filters)).all(), "working")
+    return result
+
+
+def total(per_municipality: dict[int | None, StatusCounts], municipality_id: int | None = None) -> StatusCounts:
+    if municipality_id is not None:
+        return per_municipality.get(municipality_id, StatusCounts())
+    result = StatusCounts()
+    for counts in per_municipality.values():
+        result = result + counts
+    return result
+
+
+# --------------------------------------------------------------------------- impact jobs
+@dataclass
+class Breakdown:
+    """Counts per category code; ``extra`` holds a second number per code (durable jobs, places filled)."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    extra: dict[str, int] = field(default_factory=dict)
+    places: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class JobStats:
+    active: int = 0
+    started: int = 0
+    durable: int = 0
+    by_target_group: Breakdown = field(default_factory=Breakdown)
+    by_contract_type: Breakdown = field(default_factory=Breakdown)
+    by_route: Breakdown = field(default_factory=Breakdown)
+    by_neighbourhood: Breakdown = field(default_factory=Breakdown)
+
+
+def _durable_sum():
+    return func.coalesce(func.sum(case((ImpactJob.durable.is_(True), 1), else_=0)), 0)
+
+
+def impact_jobs(filters: Filters) -> JobStats:
+    """Impact jobs that ran at some time in the period: five GROUP BY queries."""
+    active = and_(ImpactJob.start_date <= filters.end,
+                  or_(ImpactJob.end_date.is_(None), ImpactJob.end_date >= filters.start))
+
+    def base(*columns):
+        stmt = select(*columns).select_from(ImpactJob).join(Organisation, Organisation.id == ImpactJob.organisation_id)
+        return _where_org(stmt.where(active), filters)
+
+    stats = JobStats()
+    row = db.session.execute(base(
+        func.count(ImpactJob.id), _durable_sum(),
+        func.coalesce(func.sum(case((ImpactJob.start_date >= filters.start, 1), else_=0)), 0),
+    )).one()
+    stats.active, stats.durable, stats.started = int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
+    for column, attr in ((ImpactJob.contract_type, "by_contract_type"), (ImpactJob.route, "by_route"),
+                         (ImpactJob.neighbourhood, "by_neighbourhood")):
+        breakdown = getattr(stats, attr)
+        for code, n, durable in db.session.execute(
+                base(column, func.count(ImpactJob.id), _durable_sum()).group_by(column)):
+            breakdown.counts[code or ""] = int(n)
+            breakdown.extra[code or ""] = int(durable or 0)
+    stmt = base(ImpactJobTargetGroup.target_group, func.count(ImpactJob.id), _durable_sum()) \
+        .join(ImpactJobTargetGroup, ImpactJobTargetGroup.impact_job_id == ImpactJob.id) \
+        .group_by(ImpactJobTargetGroup.target_group)
+    for code, n, durable in db.session.execute(stmt):
+        stats.by_target_group.counts[code] = int(n)
+        stats.by_target_group.extra[code] = int(durable or 0)
+    return stats
+
+
+# --------------------------------------------------------------------------- stageplekken
+@dataclass
+class StageStats:
+    offers: int = 0
+    places: int = 0
+    filled: int = 0
+    by_level: Breakdown = field(default_factory=Breakdown)
+    by_field: Breakdown = field(default_factory=Breakdown)
+
+
+def stageplekken(filters: Filters) -> StageStats:
+    """Stageplekken whose period overlaps the period (no period: always): places offered and filled, two queries."""
+    overlaps = and_(or_(Stageplek.period_start.is_(None), Stageplek.period_start <= filters.end),
+                    or_(Stageplek.period_end.is_(None), Stageplek.period_end >= filters.start))
+    stats = StageStats()
+    for column, breakdown in ((Stageplek.education_level, stats.by_level), (Stageplek.field, stats.by_field)):
+        stmt = (select(column, func.count(Stageplek.id), func.coalesce(func.sum(Stageplek.places), 0),
+                       func.coalesce(func.sum(Stageplek.places_filled), 0))
+                .select_from(Stageplek).join(Organisation, Organisation.id == Stageplek.organisation_id)
+                .where(overlaps).group_by(column))
+        for code, n, places, filled in db.session.execute(_where_org(stmt, filters)):
+            breakdown.counts[code or ""] = int(n)
+            breakdown.places[code or ""] = int(places)
+            breakdown.extra[code or ""] = int(filled)
+    stats.offers = sum(stats.by_level.counts.values())
+    stats.places = sum(stats.by_level.places.values())
+    stats.filled = sum(stats.by_level.extra.values())
+    return stats
+
+
+# --------------------------------------------------------------------------- events
+@dataclass
+class EventRow:
+    kind: str
+    events: int = 0
+    confirmed: int = 0
+    attended: int = 0
+    organisations: int = 0
+
+
+def event_attendance(filters: Filters) -> list[EventRow] | None:
+    """Published events that started in the period, per kind: two queries; None without the events package.
+
+    With a municipality or sector filter only registrations of matching organisations count.
+    """
+    models = import_optional("portal.events.models")
+    if models is None:
+        return None
+    Event, Registration, CheckIn = models.Event, models.Registration, models.CheckIn
+    in_period = and_(Event.start_at >= _local_midnight_utc(filters.start),
+                     Event.start_at < _local_midnight_utc(filters.end + timedelta(days=1)),
+                     Event.status == "published")
+    rows: dict[str, EventRow] = {}
+    for kind, n in db.session.execute(select(Event.kind, func.count(Event.id)).where(in_period).group_by(Event.kind)):
+        rows[kind] = EventRow(kind=kind, events=int(n))
+    stmt = (
+        select(Event.kind,
+               func.coalesce(func.sum(case((Registration.status == "confirmed", 1), else_=0)), 0),
+               func.count(CheckIn.id),
+               func.count(distinct(case((CheckIn.id.is_not(None), Registration.organisation_id)))))
+        .select_from(Registration)
+        .join(Event, Event.id == Registration.event_id)
+        .outerjoin(CheckIn, CheckIn.registration_id == Registration.id)
+        .where(in_period).group_by(Event.kind)
+    )
+    if filters.municipality_id is not None or filters.sector:
+        stmt = _where_org(stmt.join(Organisation, Organisation.id == Registration.organisation_id), filters)
+    for kind, confirmed, attended, organisations in db.session.execute(stmt):
+        row = rows.setdefault(kind, EventRow(kind=kind))
+        row.confirmed, row.attended, row.organisations = int(confirmed), int(attended), int(organisations)
+    order = list(getattr(models, "KINDS", ()))
+    return sorted(rows.values(), key=lambda r: (order.index(r.kind) if r.kind in order else len(order), r.kind))
+
+
+# --------------------------------------------------------------------------- commitments
+@dataclass
+class CommitmentRow:
+    kind: str
+    commitments: int = 0
+    promised: int = 0
+    realised: int = 0
+    met: int = 0
+    behind: int = 0
+    unreported: int = 0
+
+
+def commitments(filters: Filters) -> list[CommitmentRow] | None:
+    """Commitments running in the period, promised against realised on the peildatum: one query.
+
+    Realised counts as in ``portal.inkoop.commitments.progress``: impact jobs started since the commitment's start,
+    places of stageplekken starting since then, and for the other kinds what the organisation reported.
+    """
+    models = import_optional("portal.inkoop.models")
+    if models is None:
+        return None
+    Commitment = models.Commitment
+    ref = filters.reference_date
+    jobs = (select(func.count(ImpactJob.id))
+            .where(ImpactJob.organisation_id == Commitment.organisation_id,
+                   ImpactJob.start_date >= Commitment.start_date, ImpactJob.start_date <= ref)
+            .correlate(Commitment).scalar_subquery())
+    places = (select(func.coalesce(func.sum(Stageplek.places), 0))
+              .where(Stageplek.organisation_id == Commitment.organisation_id,
+                     Stageplek.period_start >= Commitment.start_date, Stageplek.period_start <= ref)
+              .correlate(Commitment).scalar_subquery())
+    realised = case((Commitment.kind == "impact_jobs", jobs), (Commitment.kind == "stageplekken", places),
+                    else_=Commitment.reported_realised)
+    per = _where_org(
+        select(Commitment.kind, Commitment.promised, Commitment.due_date, realised.label("realised"))
+        .select_from(Commitment).join(Organisation, Organisation.id == Commitment.organisation_id)
+        .where(Commitment.start_date <= filters.end, Commitment.due_date >= filters.start),
+        filters,
+    ).subquery("commitment_progress")
+    got = func.coalesce(per.c.realised, 0)
+    stmt = select(
+        per.c.kind, func.count(), func.coalesce(func.sum(per.c.promised), 0), func.coalesce(func.sum(got), 0),
+        func.coalesce(func.sum(case((got >= per.c.promised, 1), else_=0)), 0),
+        func.coalesce(func.sum(case((and_(per.c.due_date < ref, got < per.c.promised), 1), else_=0)), 0),
+        func.coalesce(func.sum(case((per.c.realised.is_(None), 1), else_=0)), 0),
+    ).group_by(per.c.kind)
+    order = list(getattr(models, "COMMITMENT_KINDS", ()))
+    rows = [CommitmentRow(kind, *(int(v) for v in values)) for kind, *values in db.session.execute(stmt)]
+    return sorted(rows, key=lambda r: (order.index(r.kind) if r.kind in order else len(order), r.kind))
+
+
+# --------------------------------------------------------------------------- reference
+def municipalities() -> list[Municipality]:
+    return list(db.session.scalars(select(Municipality).order_by(Municipality.name)).all())

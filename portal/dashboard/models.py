@@ -1,0 +1,27 @@
+"""Targets per municipality and year: how many partners, label holders and organisations working on the label."""
+from sqlalchemy import ForeignKey, Integer, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.database import UTCDateTime, utcnow
+from portal.extensions import db
+
+
+class Target(db.Model):
+    """The programme's target for one municipality in one year; a missing number means no target was set."""
+
+    __tablename__ = "dashboard_target"
+    __table_args__ = (UniqueConstraint("municipality_id", "year", name="uq_dashboard_target_municipality_year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    partners: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    labels: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    working_on_label: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), nullable=True)
+
+    municipality = relationship("Municipality", lazy="joined")
+
+    def __str__(self):
+        return f"{self.municipality.name if self.municipality else '?'} {self.year}"

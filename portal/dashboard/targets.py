@@ -1,0 +1,74 @@
+"""Setting the programme's targets: one rule function, used by the staff page, the demo data and the tests."""
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from portal.audit.services import diff, record
+from portal.dashboard.models import Target
+from portal.database import for_update
+from portal.extensions import db
+
+FIRST_YEAR, LAST_YEAR = 2020, 2100
+FIELDS = ("partners", "labels", "working_on_label")
+
+
+class DashboardError(ValueError):
+    """A refusal with a Dutch message fit for the page; ``field`` names the form field when there is one."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def _check(year: int, values: dict) -> None:
+    if not FIRST_YEAR <= int(year) <= LAST_YEAR:
+        raise DashboardError(_("Kies een jaar tussen %(first)s en %(last)s.", first=FIRST_YEAR, last=LAST_YEAR),
+                             field="year")
+    for name, value in values.items():
+        if value is not None and value < 0:
+            raise DashboardError(_("Een doel is 0 of meer."), field=name)
+    partners, labels = values.get("partners"), values.get("labels")
+    if partners is not None and labels is not None and labels > partners:
+        raise DashboardError(_("Het doel voor labels kan niet hoger zijn dan het doel voor partners: "
+                               "labelhouders zijn partners."), field="labels")
+    working = values.get("working_on_label")
+    if partners is not None and labels is not None and working is not None and labels + working > partners:
+        raise DashboardError(_("Labels en 'werkt aan het label' samen kunnen niet meer zijn dan het aantal partners."),
+                             field="working_on_label")
+
+
+def set_target(municipality, year: int, *, partners: int | None, labels: int | None,
+               working_on_label: int | None, by=None) -> Target:
+    """Create or change the target of ``municipality`` in ``year``; records the change in the audit log."""
+    values = {"partners": partners, "labels": labels, "working_on_label": working_on_label}
+    _check(year, values)
+    stmt = select(Target).where(Target.municipality_id == municipality.id, Target.year == int(year))
+    target = db.session.scalar(for_update(stmt))
+    created = False
+    if target is None:
+        try:
+            # A savepoint: when a colleague created the same target a moment ago, change theirs instead.
+            with db.session.begin_nested():
+                target = Target(municipality_id=municipality.id, year=int(year))
+                db.session.add(target)
+                db.session.flush()
+            created = True
+        except IntegrityError:
+            target = db.session.scalar(for_update(stmt))
+    changes = diff(target, values)
+    target.updated_by_id = by.id if by is not None else None
+    db.session.flush()
+    if created or changes:
+        record("dashboard.target_set", target, actor=by,
+               summary=_("Doel %(municipality)s %(year)s vastgesteld", municipality=municipality.name, year=year),
+               changes=changes or None)
+    return target
+
+
+def targets_for(years) -> dict[tuple[int, int], Target]:
+    """{(municipality_id, year): Target} for the given years, in one query."""
+    years = sorted({int(y) for y in years})
+    if not years:
+        return {}
+    rows = db.session.scalars(select(Target).where(Target.year.in_(years))).all()
+    return {(t.municipality_id, t.year): t for t in rows}

@@ -1,0 +1,118 @@
+"""The dashboard (St. MBO and the municipality), the quarterly report and the targets page (St. MBO)."""
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal.dashboard import charts, metrics, reports
+from portal.dashboard.forms import FilterForm, ReportForm, TargetForm, default_period
+from portal.dashboard.models import Target
+from portal.dashboard.targets import DashboardError, set_target
+from portal.extensions import db
+from portal.label.history import today
+from portal.permissions import requires
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+
+VIEWERS = ("mbo_staff", "gemeente", "admin")
+EDITORS = ("mbo_staff", "admin")
+
+
+@bp.route("/")
+@requires(*VIEWERS)
+def index():
+    municipalities = metrics.municipalities()
+    form = FilterForm(request.args, municipalities=municipalities)
+    start, end = default_period(today())
+    municipality_id, sector = None, None
+    if form.validate():
+        start, end = form.van.data or start, form.tot.data or end
+        if start > end:
+            start = end
+        municipality_id, sector = form.gemeente.data, form.sector.data or None
+    filters = metrics.Filters(start=start, end=end, municipality_id=municipality_id, sector=sector)
+    subjects = reports.build_subjects(filters, metrics.quarter_points(start, end))
+    chart_svgs = {table.key: charts.chart_for(table) for subject in subjects for table in subject.tables}
+    report_form = ReportForm(data={"jaar": end.year, "kwartaal": metrics.quarter_of(end),
+                                   "gemeente": municipality_id, "versie": "extern"},
+                             municipalities=municipalities)
+    return render_template("dashboard/index.html", form=form, filters=filters, subjects=subjects,
+                           charts=chart_svgs, report_form=report_form,
+                           can_edit_targets=any(current_user.has_role(r) for r in EDITORS))
+
+
+def _report_request():
+    """(form, report, municipality) from the query string; report is None until the choice is complete."""
+    municipalities = metrics.municipalities()
+    form = ReportForm(request.args, municipalities=municipalities)
+    if not request.args or not form.validate():
+        return form, None, None
+    municipality = next(m for m in municipalities if m.id == form.gemeente.data)
+    report = reports.build_quarterly_report(form.jaar.data, form.kwartaal.data, municipality,
+                                            external=form.versie.data == "extern")
+    return form, report, municipality
+
+
+@bp.route("/kwartaalrapportage")
+@requires(*VIEWERS)
+def report():
+    form, report, _municipality = _report_request()
+    if report is None:
+        status = 400 if request.args else 200
+        return render_template("dashboard/report_choice.html", form=form), status
+    return render_template("dashboard/report.html", report=report, form=form,
+                           xlsx_url=url_for("dashboard.report_xlsx", **request.args.to_dict()))
+
+
+@bp.route("/kwartaalrapportage.xlsx")
+@requires(*VIEWERS)
+def report_xlsx():
+    form, report, municipality = _report_request()
+    if report is None:
+        return redirect(url_for("dashboard.report", **request.args.to_dict()))
+    filename = reports.report_filename(form.jaar.data, form.kwartaal.data, municipality, external=report.external)
+    return Response(reports.to_xlsx(report),
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                             "Cache-Control": "no-store"})
+
+
+@bp.route("/doelen", methods=["GET", "POST"])
+@requires(*EDITORS)
+def targets():
+    municipalities = metrics.municipalities()
+    if request.method == "POST":
+        form = TargetForm(municipalities=municipalities)
+    else:
+        # ?gemeente=&jaar= fills the form with that target, for changing it.
+        prefill = {"jaar": today().year}
+        wanted = {k: request.args.get(k, type=int) for k in ("gemeente", "jaar")}
+        if wanted["gemeente"] and wanted["jaar"]:
+            existing = db.session.scalar(select(Target).where(Target.municipality_id == wanted["gemeente"],
+                                                              Target.year == wanted["jaar"]))
+            prefill = {"gemeente": wanted["gemeente"], "jaar": wanted["jaar"]}
+            if existing is not None:
+                prefill.update(partners=existing.partners, labels=existing.labels,
+                               working_on_label=existing.working_on_label)
+        form = TargetForm(data=prefill, municipalities=municipalities)
+    if form.validate_on_submit():
+        municipality = next(m for m in municipalities if m.id == form.gemeente.data)
+        try:
+            set_target(municipality, form.jaar.data, partners=form.partners.data, labels=form.labels.data,
+                       working_on_label=form.working_on_label.data, by=current_user)
+        except DashboardError as exc:
+            db.session.rollback()
+            target_field = {"year": form.jaar}.get(exc.field) or getattr(form, exc.field or "", None)
+            if target_field is not None:
+                target_field.errors = [*target_field.errors, str(exc)]
+            else:
+                form.form_errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Het doel voor %(municipality)s in %(year)s is opgeslagen.", municipality=municipality.name,
+                    year=form.jaar.data), "success")
+            return redirect(url_for("dashboard.targets"))
+    rows = db.session.scalars(select(Target).order_by(Target.year.desc())).all()
+    rows = sorted(rows, key=lambda t: (-t.year, t.municipality.name if t.municipality else ""))
+    status = 400 if request.method == "POST" else 200
+    return render_template("dashboard/targets.html", form=form, targets=rows), status

@@ -1,0 +1,76 @@
+"""Counts on the hand-built data set (see conftest.py), in SQL, agreeing with the packages' own status rules."""
+from datetime import date
+
+from sqlalchemy import select
+
+from portal.dashboard import metrics
+from portal.dashboard.metrics import Filters, StatusCounts
+from portal.extensions import db
+from portal.label.history import label_status_on, working_on_label_on
+from portal.partners.models import Organisation
+from portal.partners.services import partner_status_on
+from tests.dashboard.conftest import Q1_END, Q2_END, Q2_START
+
+
+def test_partners_labels_and_working_on_the_label_on_two_quarter_ends(dataset):
+    counts = metrics.status_counts([Q1_END, Q2_END], Filters(start=date(2024, 1, 1), end=Q2_END))
+    dordrecht, zwijndrecht = dataset.dordrecht.id, dataset.zwijndrecht.id
+    # Q1: Alfa, Beta, Gamma, Delta partners; Alfa and Beta hold the label; Delta works on it.
+    assert counts[Q1_END][dordrecht] == StatusCounts(partners=4, labels=2, working=1)
+    # Q2: Gamma left; Beta's label expired and its renewal is open; Delta got the label.
+    assert counts[Q2_END][dordrecht] == StatusCounts(partners=3, labels=2, working=1)
+    assert counts[Q1_END][zwijndrecht] == StatusCounts(partners=1, labels=1, working=0)
+    # Epsilon's label is suspended: not counted as a label.
+    assert counts[Q2_END][zwijndrecht] == StatusCounts(partners=1, labels=0, working=0)
+    assert metrics.total(counts[Q2_END]) == StatusCounts(partners=4, labels=2, working=1)
+
+
+def test_filters_on_municipality_and_sector(dataset):
+    counts = metrics.status_counts([Q1_END], Filters(start=Q1_END, end=Q1_END, sector="zorg"))
+    # Beta (Dordrecht) and Epsilon (Zwijndrecht) are in zorg.
+    assert counts[Q1_END][dataset.dordrecht.id] == StatusCounts(partners=1, labels=1, working=0)
+    assert counts[Q1_END][dataset.zwijndrecht.id] == StatusCounts(partners=1, labels=1, working=0)
+    only = metrics.status_counts([Q1_END], Filters(start=Q1_END, end=Q1_END, municipality_id=dataset.zwijndrecht.id))
+    assert set(only[Q1_END]) == {dataset.zwijndrecht.id}
+
+
+def test_sql_counts_agree_with_the_partner_and_label_rules(dataset):
+    """The GROUP BY queries mean the same as partner_status_on, label_status_on and working_on_label_on."""
+    ids = list(db.session.scalars(select(Organisation.id)))
+    days = [date(2023, 12, 31), Q1_END, date(2024, 4, 9), date(2024, 4, 10), date(2024, 5, 31), date(2024, 6, 1),
+            Q2_END, date(2026, 3, 1), date.today()]
+    counts = metrics.status_counts(days, Filters(start=days[0], end=days[-1]))
+    for day in days:
+        partners = sum(1 for s in partner_status_on(ids, day).values() if s == "partner")
+        holders = {i for i, snap in label_status_on(ids, day).items() if snap.status == "geldig"}
+        working = working_on_label_on(ids, day) - holders
+        assert metrics.total(counts[day]) == StatusCounts(partners, len(holders), len(working)), day
+
+
+def test_impact_jobs_in_a_quarter(dataset):
+    stats = metrics.impact_jobs(Filters(start=Q2_START, end=Q2_END, municipality_id=dataset.dordrecht.id))
+    assert (stats.active, stats.started, stats.durable) == (2, 1, 1)
+    assert stats.by_target_group.counts == {"bijstand": 2, "vijftig_plus": 1}
+    assert stats.by_target_group.extra == {"bijstand": 1, "vijftig_plus": 1}
+    assert stats.by_contract_type.counts == {"vast": 1, "tijdelijk_kort": 1}
+    assert stats.by_route.counts == {"wijk_naar_werk": 1, "werkshop": 1}
+    assert stats.by_neighbourhood.counts == {"wielwijk": 1, "crabbehof": 1}
+    everywhere = metrics.impact_jobs(Filters(start=Q2_START, end=Q2_END))
+    assert (everywhere.active, everywhere.durable) == (3, 2)
+
+
+def test_stageplekken_offered_and_filled(dataset):
+    stats = metrics.stageplekken(Filters(start=Q2_START, end=Q2_END, municipality_id=dataset.dordrecht.id))
+    assert (stats.offers, stats.places, stats.filled) == (2, 9, 8)
+    assert stats.by_level.places == {"mbo2": 3, "hbo": 6}
+    assert stats.by_field.extra == {"bouw_infra": 2, "ict": 6}
+    # The mbo2 place ended in July 2024: not offered in Q4.
+    later = metrics.stageplekken(Filters(start=date(2024, 10, 1), end=date(2024, 12, 31),
+                                         municipality_id=dataset.dordrecht.id))
+    assert later.by_level.places == {"hbo": 6}
+
+
+def test_quarter_points_cut_the_last_quarter_at_the_end_date():
+    points = metrics.quarter_points(date(2024, 2, 10), date(2024, 8, 15))
+    assert [(p.label, p.on) for p in points] == [("2024 K1", date(2024, 3, 31)), ("2024 K2", date(2024, 6, 30)),
+                                                 ("2024 K3", date(2024, 8, 15))]
