@@ -82,6 +82,7 @@ def assert_accessible(page, name: str | None = None):
     # axe is injected with page.evaluate (the DevTools protocol), which the portal's strict
     # Content-Security-Policy (script-src 'self') does not block, so contexts need no bypass_csp.
     options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+    page.wait_for_load_state("load")  # check the page as styled, not before its stylesheets arrived
     page.route(_is_misplaced_import, _fetch_import_from_static)
     try:
         results = Axe().run(page, options=options)

@@ -116,6 +116,7 @@ PHONE = {"viewport": {"width": 375, "height": 740}, "device_scale_factor": 2, "i
 
 
 def fits_the_screen(page) -> bool:
+    page.wait_for_load_state("load")  # measure with the stylesheets applied
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
