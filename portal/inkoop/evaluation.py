@@ -224,7 +224,7 @@ def report_xlsx(data: dict) -> bytes:
         cell.font = bold
     for r in data["ranked"]:
         bid = data["bids"][r.bid_id]
-        row = [r.rank, "ja" if r.tied else "", r.lot_number if r.by_lot else "", bid.organisation.name,
+        row = [r.rank, "ja" if r.tied else "nee", r.lot_number if r.by_lot else "", bid.organisation.name,
                bid.organisation.kvk, float(bid.price) if bid.price is not None else None]
         row += [float(scoring.rounded(r.points.get(c.id, 0))) for c in data["criteria"]]
         row += [float(scoring.rounded(r.total))]

@@ -75,12 +75,15 @@ def logged_impact_job_starts(org_ids) -> list[tuple[int, date]]:
 
 
 def logged_stageplekken(org_ids) -> list[tuple[int, date, int]]:
-    """(organisation_id, start_date, places) of every stageplek the organisations logged themselves."""
+    """(organisation_id, start, places) of every stageplek the organisations logged themselves.
+
+    The start is the period's start, or the day it was logged when it has no period.
+    """
     model = _optional("portal.partners.models", "Stageplek")
     if model is None or not org_ids:
         return []
+    rows = db.session.execute(
+        select(model.organisation_id, model.period_start, model.created_at, model.places)
+        .where(model.organisation_id.in_(list(org_ids)))).all()
     # A promised stageplek is realised when it is offered, whether or not a student has started yet.
-    places = model.places
-    return [tuple(row) for row in db.session.execute(
-        select(model.organisation_id, model.start_date, places).where(model.organisation_id.in_(list(org_ids)))
-    ).all()]
+    return [(org_id, start or created.date(), places or 0) for org_id, start, created, places in rows]
