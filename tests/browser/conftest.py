@@ -33,6 +33,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
+
 def find_chromium() -> str | None:
     candidate = os.environ.get("CHROMIUM")
     if candidate:
