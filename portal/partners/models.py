@@ -13,6 +13,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    select,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
@@ -304,10 +305,17 @@ def _keep_partners_consistent(session, flush_context, instances):
         if not isinstance(obj, Organisation):
             continue
         hist = sa_inspect(obj).attrs.partner_status.history
-        if hist.added and hist.deleted and hist.added[0] != hist.deleted[0]:
-            new = hist.added[0]
+        if not hist.added:
+            continue
+        new = hist.added[0]
+        if hist.deleted:
+            old = hist.deleted[0]
+        else:  # the attribute was expired when it was set: ask the database (no autoflush on a connection)
+            old = session.connection().execute(
+                select(Organisation.partner_status).where(Organisation.id == obj.id)).scalar()
+        if old != new:
             valid_from = obj.partner_since if new == "partner" and obj.partner_since else today
-            obj.status_history.append(PartnerStatusChange(status=new, previous_status=hist.deleted[0],
+            obj.status_history.append(PartnerStatusChange(status=new, previous_status=old or "",
                                                           valid_from=valid_from))
 
 

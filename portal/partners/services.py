@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from portal.audit.services import diff, record
 from portal.auth import tokens
 from portal.auth.models import User
-from portal.auth.services import external_url, normalise_email
+from portal.auth.services import normalise_email
 from portal.database import for_update, utcnow
 from portal.extensions import db
 from portal.mail.outbox import queue_mail
@@ -55,6 +55,12 @@ ORG_FIELDS = ("name", "kvk", "street", "postcode", "city", "municipality_id", "s
 
 
 # --------------------------------------------------------------------------- lookups
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for a mail; works in a request, the CLI and tests alike."""
+    adapter = current_app.url_map.bind("localhost", script_name="/")
+    return current_app.config["PORTAL_BASE_URL"] + adapter.build(endpoint, values)
+
+
 def find_organisation_by_kvk(kvk) -> Organisation | None:
     try:
         kvk = normalise_kvk(kvk)

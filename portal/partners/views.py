@@ -630,6 +630,8 @@ def change_status(org_id):
         db.session.commit()
         flash(_("De status van %(org)s is nu ‘%(status)s’. De organisatie is per e-mail ingelicht.",
                 org=org.name, status=ref.label_of(ref.PARTNER_STATUSES, org.partner_status)), "success")
+        if request.form.get("next") == "applications":
+            return redirect(url_for("partners.applications"))
         return redirect(url_for("partners.partner_detail", org_id=org.id))
     return _detail(org, form, 400)
 
