@@ -109,6 +109,14 @@ def _clean_cell(value) -> str:
     return text
 
 
+def _delimiter(text: str) -> str:
+    """Dutch Excel writes semicolons, others commas or tabs; a one-column file has none of them."""
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {sep: header.count(sep) for sep in (";", ",", "\t", "|")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
 def read_supplier_file(filename: str, data: bytes) -> list[str]:
     """The KvK column of a CSV or XLSX supplier list, as text, one entry per data row."""
     import pandas as pd
@@ -127,7 +135,7 @@ def read_supplier_file(filename: str, data: bytes) -> list[str]:
                     break
                 except UnicodeDecodeError:
                     continue
-            frame = pd.read_csv(io.StringIO(text), dtype=str, sep=None, engine="python", skip_blank_lines=True)
+            frame = pd.read_csv(io.StringIO(text), dtype=str, sep=_delimiter(text), skip_blank_lines=True)
         else:
             raise LabelCheckError(_("Upload een CSV- of XLSX-bestand."))
     except LabelCheckError:
