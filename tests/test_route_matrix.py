@@ -130,3 +130,50 @@ def test_staff_routes_exist_for_each_role(app):
             for role in rule["roles"]:
                 kinds.setdefault(role, []).append(endpoint)
     assert "admin" in kinds and "mbo_staff" in kinds
+
+
+# Routes anyone may open. A new public route must be added here on purpose.
+PUBLIC_ENDPOINTS = {
+    "main.home", "main.health", "main.accessibility", "main.privacy", "main.favicon", "main.set_language",
+    "auth.login", "auth.logout", "auth.register", "auth.verify_email", "auth.resend_verification",
+    "auth.forgot_password", "auth.reset_password",
+    "api.label", "api.labels", "api.openapi",
+    "label.register", "label.verify", "label.verify_qr_png", "label.verify_qr_svg",
+    "events.calendar", "events.detail", "events.event_ics", "events.feed", "events.register_public",
+    "events.confirm_registration", "events.my_registration", "events.cancel",
+    "partners.public_stageplekken", "partners.invitation",
+}
+
+# The most any route of a blueprint may let in (by URL prefix where a blueprint serves several audiences).
+ROLE_CEILINGS = [
+    ("admin.", {"admin"}),
+    ("audit.", {"mbo_staff", "admin"}),
+    ("dashboard.", {"mbo_staff", "gemeente", "admin"}),
+    ("inkoop.", {"inkoop", "gemeente", "admin"}),
+    ("partners.", {"mbo_staff", "admin"}),
+    ("label.", {"mbo_staff", "admin"}),
+    ("events.", {"mbo_staff", "admin"}),
+]
+
+
+def test_public_routes_are_only_the_intended_ones(app):
+    public = {e for e, v in app.view_functions.items() if getattr(v, "access_rule", {}).get("kind") == "public"}
+    assert public - PUBLIC_ENDPOINTS == set(), "new public routes; add them to PUBLIC_ENDPOINTS only if intended"
+
+
+def test_role_routes_stay_within_their_audience(app):
+    problems = []
+    for endpoint, view in app.view_functions.items():
+        rule = getattr(view, "access_rule", None)
+        if not rule or rule["kind"] != "roles":
+            continue
+        for prefix, ceiling in ROLE_CEILINGS:
+            if endpoint.startswith(prefix) and not set(rule["roles"]) <= ceiling:
+                problems.append(f"{endpoint} lets in {set(rule['roles']) - ceiling}")
+    assert problems == []
+
+
+def test_procurement_and_dashboard_are_never_open_to_organisations(app):
+    for endpoint, view in app.view_functions.items():
+        if endpoint.startswith(("inkoop.", "dashboard.", "audit.", "admin.")):
+            assert view.access_rule["kind"] == "roles", endpoint
