@@ -5,6 +5,10 @@ PARTNER_STATUSES = ["geen", "aanvraag", "partner", "geweigerd", "geschorst", "be
 KVK_PATTERN = "^[0-9]{8}$"
 
 
+HEADERS = {"ETag": {"$ref": "#/components/headers/ETag"},
+           "Cache-Control": {"$ref": "#/components/headers/CacheControl"}}
+
+
 def spec(server_url: str) -> dict:
     nullable_date = {"type": ["string", "null"], "format": "date"}
     return {
@@ -25,12 +29,13 @@ def spec(server_url: str) -> dict:
                     "operationId": "getLabel",
                     "summary": "Labelstatus van één organisatie",
                     "parameters": [
-                        {"name": "kvk", "in": "path", "required": True, "description": "KvK-nummer (8 cijfers)",
-                         "schema": {"type": "string"}},
+                        {"name": "kvk", "in": "path", "required": True,
+                         "description": "KvK-nummer (8 cijfers; een ander formaat geeft 400)",
+                         "schema": {"type": "string", "pattern": KVK_PATTERN}},
                         {"$ref": "#/components/parameters/date"},
                     ],
                     "responses": {
-                        "200": {"description": "De labelstatus", "headers": {"$ref": "#/components/headers/cache"},
+                        "200": {"description": "De labelstatus", "headers": HEADERS,
                                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/LabelCheck"}}}},
                         "304": {"description": "Niet gewijzigd (If-None-Match)"},
                         "400": {"$ref": "#/components/responses/Error"},
@@ -46,11 +51,13 @@ def spec(server_url: str) -> dict:
                     "parameters": [
                         {"name": "kvk", "in": "query", "required": True, "style": "form", "explode": True,
                          "description": "KvK-nummers; herhaal de parameter per nummer",
-                         "schema": {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": 100}},
+                         "schema": {"type": "array", "items": {"type": "string", "pattern": KVK_PATTERN},
+                                    "minItems": 1, "maxItems": 100}},
                         {"$ref": "#/components/parameters/date"},
                     ],
                     "responses": {
                         "200": {"description": "De gevonden organisaties en de onbekende nummers",
+                                "headers": HEADERS,
                                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/LabelCheckList"}}}},
                         "304": {"description": "Niet gewijzigd (If-None-Match)"},
                         "400": {"$ref": "#/components/responses/Error"},
@@ -66,7 +73,10 @@ def spec(server_url: str) -> dict:
                          "schema": {"type": "string", "format": "date"}},
             },
             "headers": {
-                "cache": {"ETag": {"schema": {"type": "string"}}},
+                "ETag": {"description": "Versie van het antwoord, voor If-None-Match",
+                         "schema": {"type": "string"}},
+                "CacheControl": {"description": "Hoe lang het antwoord bewaard mag worden",
+                                 "schema": {"type": "string"}},
             },
             "responses": {
                 "Error": {"description": "Fout",

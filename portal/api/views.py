@@ -42,6 +42,13 @@ def _error(status: int, message: str, **extra) -> Response:
     return _json({"error": {"status": status, "message": message, **extra}}, status, cacheable=False)
 
 
+def _kvk(value: str) -> str:
+    """A normalised KvK number; 00000000 is well-formed for a caller but belongs to nobody (404)."""
+    if (value or "").strip() == "00000000":
+        return "00000000"
+    return normalise_kvk(value)
+
+
 class BadRequest(ValueError):
     pass
 
@@ -85,7 +92,7 @@ def _checks(orgs, on: date) -> list[dict]:
 @limiter.limit(_rate)
 def label(kvk):
     try:
-        number = normalise_kvk(kvk)
+        number = _kvk(kvk)
         on = _date_param()
     except (InvalidNumber, BadRequest) as exc:
         return _error(400, str(exc))
@@ -107,7 +114,7 @@ def labels():
     numbers, invalid = [], []
     for value in raw:
         try:
-            numbers.append(normalise_kvk(value))
+            numbers.append(_kvk(value))
         except InvalidNumber:
             invalid.append(value)
     if invalid:

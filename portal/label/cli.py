@@ -18,7 +18,24 @@ def remind_command(on):
     expired = expire_labels(day)
     sent = send_reminders(day)
     db.session.commit()
+    _deliver_label_mail()
     click.echo(f"reminders sent {sent}, labels expired {expired}")
+
+
+def _deliver_label_mail():
+    """Send the mail just queued now rather than waiting for the next `mail send` run."""
+    from sqlalchemy import select
+
+    from portal.database import utcnow
+    from portal.mail.models import OutboxMessage
+    from portal.mail.outbox import deliver
+
+    ids = db.session.scalars(select(OutboxMessage.id).where(
+        OutboxMessage.status == "pending", OutboxMessage.kind.like("label-%"),
+        OutboxMessage.next_attempt_at <= utcnow())).all()
+    db.session.commit()
+    if ids:
+        deliver(ids)
 
 
 COMMANDS = [label_cli]

@@ -1,0 +1,121 @@
+"""The public register and the verification page with its QR code; panels; access rules of every route."""
+from datetime import timedelta
+
+from portal.extensions import db
+from portal.label import awards
+from portal.label.history import today
+from portal.panels import render_panels
+from tests.conftest import login
+from tests.label.test_history import approve_now, move_label
+from tests.querycount import count_queries
+
+
+def test_register_lists_partners_and_label_holders_with_filters(client, make_org, member_org, staff):
+    org, member = member_org
+    approve_now(org, member, staff)
+    make_org(name="Zorggroep Oost", municipality="Zwijndrecht", sector="Zorg")
+    make_org(name="Aanvrager BV", status="aanvraag")
+    page = client.get("/label/register")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Bouwbedrijf Test" in text and "Zorggroep Oost" in text and "Aanvrager BV" not in text
+    assert f"/label/verificatie/{awards.current_label(org.id).certificate_number}" in text
+
+    only_label = client.get("/label/register?alleen_label=y").get_data(as_text=True)
+    assert "Bouwbedrijf Test" in only_label and "Zorggroep Oost" not in only_label
+    assert "Bouwbedrijf Test" not in client.get("/label/register?q=zorg").get_data(as_text=True)
+    assert "Zorggroep Oost" in client.get("/label/register?sector=Zorg").get_data(as_text=True)
+
+
+def test_register_query_count_does_not_grow_with_rows(client, make_org, label_set):
+    for _ in range(3):
+        make_org()
+    with count_queries() as few:
+        client.get("/label/register")
+    for _ in range(12):
+        make_org()
+    with count_queries() as many:
+        client.get("/label/register")
+    assert many.count == few.count
+
+
+def test_verification_page_shows_true_status_and_qr_codes(client, member_org, staff):
+    org, member = member_org
+    _, label = approve_now(org, member, staff)
+    url = f"/label/verificatie/{label.certificate_number}"
+    text = client.get(url).get_data(as_text=True)
+    assert "Het label is geldig" in text and org.kvk in text and "http://localhost" + url in text
+
+    svg = client.get(url + "/qr.svg")
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml" and b"<svg" in svg.data
+    png = client.get(url + "/qr.png?download=1")
+    assert png.mimetype == "image/png" and png.data.startswith(b"\x89PNG")
+    assert "attachment" in png.headers["Content-Disposition"]
+
+    awards.suspend_label(label, staff, "Onderzoek")
+    db.session.commit()
+    assert "geschorst" in client.get(url).get_data(as_text=True)
+    awards.withdraw_label(label, staff, "Afspraken niet nagekomen")
+    db.session.commit()
+    assert "is ingetrokken" in client.get(url).get_data(as_text=True)
+    assert client.get("/label/verificatie/OMI-0000-00000").status_code == 404
+
+
+def test_verification_page_of_an_expired_label(client, member_org, staff):
+    org, member = member_org
+    _, label = approve_now(org, member, staff)
+    move_label(label, today() - timedelta(days=800))
+    assert "is verlopen" in client.get(f"/label/verificatie/{label.certificate_number}").get_data(as_text=True)
+
+
+def test_staff_suspend_and_withdraw_in_the_page(client, member_org, staff, mailbox):
+    org, member = member_org
+    _, label = approve_now(org, member, staff)
+    login(client, staff.email)
+    response = client.post(f"/label/labels/{label.id}", data={"action": "schorsen", "reason": ""})
+    assert response.status_code == 400
+    response = client.post(f"/label/labels/{label.id}", data={"action": "schorsen", "reason": "Onderzoek"})
+    assert response.status_code == 302
+    assert mailbox.last_to(member.email)["Subject"] == "Uw label is geschorst"
+    response = client.post(f"/label/labels/{label.id}", data={"action": "intrekken", "reason": "Klacht gegrond"})
+    assert response.status_code == 302
+    assert mailbox.last_to(member.email)["Subject"] == "Uw label is ingetrokken"
+    assert client.get("/label/labels").status_code == 200
+
+
+def test_panels_show_status_next_step_and_history(app, member_org, staff, client):
+    org, member = member_org
+    with app.test_request_context():
+        [(template, ctx)] = [p for p in render_panels("org_home", org) if p[0].startswith("label/")]
+        assert ctx["snapshot"].status == "geen" and ctx["step"] == "start"
+    approve_now(org, member, staff)
+    with app.test_request_context():
+        [(template, ctx)] = [p for p in render_panels("org_home", org) if p[0].startswith("label/")]
+        assert ctx["snapshot"].status == "geldig" and ctx["step"] == "show" and ctx["score"].meets_rule
+        html = app.jinja_env.get_template(template).render(ctx=ctx)
+        assert "Banen met impact" in html
+        [(template, ctx)] = [p for p in render_panels("partner_detail", org) if p[0].startswith("label/")]
+        html = app.jinja_env.get_template(template).render(ctx=ctx)
+        assert ctx["labels"][0].certificate_number in html
+
+
+def test_every_label_and_api_route_declares_an_access_rule(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith(("label.", "api.")):
+            view = app.view_functions[rule.endpoint]
+            assert getattr(view, "access_rule", None), rule.endpoint
+    for endpoint in ("label.assessment", "label.review_queue", "label.criteria_sets", "label.register"):
+        [rule] = [r for r in app.url_map.iter_rules() if r.endpoint == endpoint]
+        assert not rule.arguments and "GET" in rule.methods
+
+
+def test_pages_render_for_each_role(client, login_as, member_org, submitted, staff):
+    org, member = member_org
+    login(client, member.email)
+    for url in ("/label/zelfscan", f"/label/zelfscan/{submitted.id}"):
+        assert client.get(url).status_code == 200, url
+    client.post("/account/uitloggen")
+    login(client, staff.email)
+    for url in ("/label/beoordeling", f"/label/beoordeling/{submitted.id}", "/label/criteria",
+                f"/label/criteria/{submitted.criteria_set_id}", "/label/labels"):
+        assert client.get(url).status_code == 200, url
