@@ -28,7 +28,7 @@ from portal.database import paginate, utcnow
 from portal.events import forms, services
 from portal.events import panels as _panels  # noqa: F401 - registers the panels
 from portal.events.models import Event, Invitation, ProgrammeSlot, Registration, RegistrationQuestion
-from portal.extensions import db
+from portal.extensions import db, limiter
 from portal.permissions import current_membership, get_or_404, org_member_required, public, requires
 
 bp = Blueprint("events", __name__, url_prefix="/evenementen")
@@ -115,8 +115,7 @@ def detail(event_id):
     if current_user.is_authenticated:
         mine = db.session.scalar(
             select(Registration).where(Registration.event_id == event.id,
-                                       Registration.email == services.normalise_email(current_user.email),
-                                       Registration.status.in_(("confirmed", "waitlisted")))
+                                       Registration.active_key == services.normalise_email(current_user.email))
         )
     member_form = forms.with_questions(forms.MemberRegistrationForm, event.questions)() if membership else None
     return render_template("events/detail.html", event=event, state=state, membership=membership, mine=mine,
@@ -160,9 +159,13 @@ def register(event_id):
 
 @bp.route("/<int:event_id>/inschrijven", methods=["GET", "POST"])
 @public
+@limiter.limit("20 per minute", methods=["POST"])  # each POST may send a mail: no mail bombing
 def register_public(event_id):
     event = _visible_event_or_404(event_id)
     form = forms.with_questions(forms.PublicRegistrationForm, event.questions)()
+    if request.method == "GET" and current_user.is_authenticated:
+        form.name.data = current_user.name
+        form.email.data = current_user.email
     state = services.event_state(event)
     if form.validate_on_submit():
         try:

@@ -264,3 +264,65 @@ def test_demo_seed_builds_the_events(app, make_user):
         assert event.seats_taken == confirmed
     seed(accounts)  # a second run adds nothing
     assert db.session.scalar(select(func.count()).select_from(Event)) == 5
+
+
+def test_staff_edit_form_mails_a_change_of_place_and_manages_programme_questions_invitations(
+        client, make_event, staff, mailbox):
+    event = make_event(title="Kick-off", audience="invitation", capacity=None)
+    services.invite(event, ["werkgever@example.nl"], staff)
+    registration = services.register_public(event, "Werkgever", "werkgever@example.nl")
+    services.confirm_public_registration(registration.token)
+    slot = services.add_slot(event, services.to_local(event.start_at).time(), None, "Welkom", "", "", staff)
+    question = services.add_question(event, "Dieetwensen", "text", "", False, staff)
+    db.session.commit()
+    deliver()
+    mailbox.clear()
+    login(client, staff.email)
+
+    page = client.get(f"/evenementen/beheer/{event.id}/bewerken")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert f'value="{_local(event.start_at)}"' in text  # shown in Dordrecht time
+    form = {"title": "Kick-off", "kind": "kick-off", "description": "", "start_at": _local(event.start_at),
+            "end_at": _local(event.end_at), "location": "Wijkcentrum Wielwijk", "capacity": "",
+            "audience": "invitation", "registration_opens_at": "", "registration_closes_at": "", "reminder_days": "2"}
+    response = client.post(f"/evenementen/beheer/{event.id}/bewerken", data=form)
+    assert response.status_code == 302
+    mail = mailbox.last_to("werkgever@example.nl")
+    assert mail["Subject"] == "Gewijzigd: Kick-off"
+    assert "Wijkcentrum Wielwijk" in mail.get_body(preferencelist=("plain",)).get_content()
+    local_start = services.to_local(event.start_at).strftime("%H:%M")
+    assert local_start in mail.get_body(preferencelist=("plain",)).get_content()  # times in Dordrecht time
+
+    page = client.get(f"/evenementen/beheer/{event.id}").get_data(as_text=True)
+    assert "1 adres(sen) uitgenodigd" in page and "Welkom" in page and "Dieetwensen" in page
+    response = client.post(f"/evenementen/beheer/{event.id}/uitnodigen",
+                           data={"invite-emails": "a@example.nl, b@example.nl\nwerkgever@example.nl"})
+    assert response.status_code == 302
+    assert mailbox.last_to("b@example.nl")["Subject"] == "Uitnodiging: Kick-off"
+    assert client.post(f"/evenementen/beheer/{event.id}/programma/{slot.id}/verwijderen").status_code == 302
+    assert client.post(f"/evenementen/beheer/{event.id}/vragen/{question.id}/verwijderen").status_code == 302
+    assert client.post(f"/evenementen/beheer/{event.id}/vragen/999999/verwijderen").status_code == 404
+    assert db.session.scalar(select(func.count()).select_from(ProgrammeSlot)) == 0
+    page = client.get(f"/evenementen/beheer/{event.id}").get_data(as_text=True)
+    assert "3 adres(sen) uitgenodigd" in page and "Nog geen programma." in page
+
+    response = client.get(f"/evenementen/{event.id}/agenda.ics")
+    assert response.mimetype == "text/calendar"
+    item = icalendar.Calendar.from_ical(response.data).walk("VEVENT")[0]
+    assert str(item["location"]) == "Wijkcentrum Wielwijk"
+
+
+def test_my_registration_page_and_prefilled_public_form(client, make_event, make_user, mailbox):
+    event = make_event(title="Studentenfestival")
+    user = make_user(email="student@example.nl", name="Sam Student")
+    login(client, user.email)
+    page = client.get(f"/evenementen/{event.id}/inschrijven").get_data(as_text=True)
+    assert 'value="Sam Student"' in page and 'value="student@example.nl"' in page
+    client.post(f"/evenementen/{event.id}/inschrijven", data={"name": "Sam Student", "email": "student@example.nl"})
+    link = path(Mailbox.link(mailbox.last_to("student@example.nl"), "/bevestigen"))
+    assert "nog niet bevestigd" in client.get(link.rsplit("/", 1)[0]).get_data(as_text=True)
+    client.post(link)
+    # Now the event page knows this visitor is registered.
+    page = client.get(f"/evenementen/{event.id}").get_data(as_text=True)
+    assert "U bent aangemeld." in page
