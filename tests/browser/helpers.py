@@ -94,3 +94,26 @@ def assert_accessible(page, name: str | None = None):
         + _format_violations(results.response)
     )
     return results
+
+
+def unique_kvk() -> str:
+    """An 8-digit KvK-nummer that no other test of the session uses (the live server's database is shared)."""
+    return f"{uuid.uuid4().int % 90_000_000 + 10_000_000:08d}"
+
+
+def log_in_at(page, email, password=PASSWORD):
+    """Open the login page and log in; the caller checks where the visitor lands."""
+    page.goto("/account/inloggen")
+    log_in(page, email, password)
+
+
+def wait_for_subject(mailbox, address, subject, timeout=10.0):
+    """The newest mail to ``address`` whose subject is ``subject``, waiting for it to arrive."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = [m for m in mailbox.to(address) if m["Subject"] == subject]
+        if found:
+            return found[-1]
+        time.sleep(0.05)
+    subjects = [m["Subject"] for m in mailbox.to(address)]
+    raise AssertionError(f"no mail {subject!r} to {address}; it got {subjects}")
