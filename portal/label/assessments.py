@@ -47,7 +47,11 @@ def load(assessment_id: int) -> Assessment | None:
             selectinload(Assessment.criteria_set).selectinload(CriteriaSet.themes)
             .selectinload(LabelTheme.criteria).selectinload(LabelCriterion.options),
             selectinload(Assessment.answers).selectinload(AssessmentAnswer.evidence),
+            selectinload(Assessment.answers).selectinload(AssessmentAnswer.option),
+            selectinload(Assessment.answers).selectinload(AssessmentAnswer.criterion),
             selectinload(Assessment.comments),
+            selectinload(Assessment.organisation),
+            selectinload(Assessment.reviewer),
         )
     )
 

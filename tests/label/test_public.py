@@ -119,3 +119,31 @@ def test_pages_render_for_each_role(client, login_as, member_org, submitted, sta
     for url in ("/label/beoordeling", f"/label/beoordeling/{submitted.id}", "/label/criteria",
                 f"/label/criteria/{submitted.criteria_set_id}", "/label/labels"):
         assert client.get(url).status_code == 200, url
+
+
+def test_review_pages_load_in_a_fixed_number_of_queries(app, client, make_user, make_org, staff, label_set):
+    from portal.label import assessments
+    from tests.label.conftest import FULL, answer_all
+
+    def submit_one():
+        member = make_user()
+        org = make_org(members=[member])
+        item = answer_all(assessments.start_assessment(org, member), member, FULL)
+        assessments.submit_assessment(item, member)
+        db.session.commit()
+        return item
+
+    first = submit_one()
+    login(client, staff.email)
+    with count_queries() as one:
+        client.get("/label/beoordeling")
+    with count_queries() as detail_one:
+        client.get(f"/label/beoordeling/{first.id}")
+    for _ in range(4):
+        last = submit_one()
+    with count_queries() as five:
+        client.get("/label/beoordeling")
+    assert five.count == one.count
+    with count_queries() as detail_five:
+        client.get(f"/label/beoordeling/{last.id}")
+    assert detail_five.count == detail_one.count
