@@ -477,6 +477,18 @@ def _check_choice(value, pairs, field, message, required=True):
     return value
 
 
+def _as_date(value, field: str, message: str):
+    """A date from a form (date) or a caller (ISO text); None when empty; refused otherwise."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise PartnerError(message, field=field) from None
+
+
 def _clean_job(data: dict) -> dict:
     title = (data.get("title") or "").strip()
     if not title:
@@ -500,15 +512,13 @@ def _clean_job(data: dict) -> dict:
         raise PartnerError(_("Vul het aantal uren per week in."), field="hours_per_week") from None
     if not 1 <= hours_value <= 60:
         raise PartnerError(_("Het aantal uren per week ligt tussen 1 en 60."), field="hours_per_week")
-    start = data.get("start_date")
-    if not isinstance(start, date):
+    start = _as_date(data.get("start_date"), "start_date", _("Vul een geldige startdatum in."))
+    if start is None:
         raise PartnerError(_("Vul de startdatum in."), field="start_date")
     if start.year < 2000 or start > date.today().replace(year=date.today().year + 1):
         raise PartnerError(_("Vul een startdatum in die niet meer dan een jaar in de toekomst ligt."),
                            field="start_date")
-    end = data.get("end_date")
-    if end is not None and not isinstance(end, date):
-        raise PartnerError(_("Vul een geldige einddatum in."), field="end_date")
+    end = _as_date(data.get("end_date"), "end_date", _("Vul een geldige einddatum in."))
     reason = data.get("end_reason") or ""
     if end is not None:
         if end < start:
@@ -617,7 +627,8 @@ def _clean_stageplek(data: dict) -> dict:
         raise PartnerError(_("Vul het aantal bezette plaatsen in."), field="places_filled") from None
     if filled < 0 or filled > places:
         raise PartnerError(_("Er kunnen niet meer plaatsen bezet zijn dan er zijn."), field="places_filled")
-    start, end = data.get("period_start"), data.get("period_end")
+    start = _as_date(data.get("period_start"), "period_start", _("Vul een geldige datum in."))
+    end = _as_date(data.get("period_end"), "period_end", _("Vul een geldige datum in."))
     if start and end and end < start:
         raise PartnerError(_("Het einde van de periode ligt vóór het begin."), field="period_end")
     description = (data.get("description") or "").strip()

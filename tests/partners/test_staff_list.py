@@ -1,0 +1,135 @@
+"""St. MBO's partner list: search, filters, pagination, CSV and XLSX export, a constant number of queries."""
+import io
+from datetime import date
+
+import openpyxl
+from sqlalchemy import select
+
+from portal import panels
+from portal.extensions import db
+from portal.partners import services
+from portal.partners.models import Municipality
+from tests.querycount import count_queries
+
+
+def seed_orgs(make_org, make_user, n, start=0):
+    for i in range(start, start + n):
+        user = make_user()
+        org = make_org(name=f"Partner {i:03d}", members=[user], sector="zorg" if i % 2 else "bouw_infra",
+                       size_class="10-49")
+        services.save_impact_job(org, user, dict(title="Hulp", target_groups=["ww"], contract_type="vast",
+                                                 hours_per_week=20, start_date=date(2025, 3, 1)))
+        services.save_stageplek(org, user, dict(title="Stage", education_level="mbo2", stage_type="bol",
+                                                field="zorg", places=2))
+    db.session.commit()
+
+
+def test_search_filters_and_pagination(client, login_as, make_org, make_user):
+    login_as("mbo_staff")
+    seed_orgs(make_org, make_user, 30)
+    make_org(name="Techniek Papendrecht", municipality="Papendrecht", status="aanvraag", kvk="24242424")
+    text = client.get("/partners").get_data(as_text=True)
+    assert "31 organisaties" in text and "Pagina 1 van 2" in text
+    assert "Partner 025" not in text and "Partner 025" in client.get("/partners?page=2").get_data(as_text=True)
+
+    text = client.get("/partners?status=aanvraag").get_data(as_text=True)
+    assert "Techniek Papendrecht" in text and "Partner 001" not in text
+    papendrecht = db.session.scalar(select(Municipality).where(Municipality.name == "Papendrecht"))
+    text = client.get(f"/partners?gemeente={papendrecht.id}").get_data(as_text=True)
+    assert "1 organisatie" in text and "Techniek Papendrecht" in text
+    assert "Techniek Papendrecht" in client.get("/partners?q=2424").get_data(as_text=True)
+    assert "Techniek Papendrecht" in client.get("/partners?q=papendrecht").get_data(as_text=True)
+    text = client.get("/partners?sector=zorg&grootte=10-49").get_data(as_text=True)
+    assert "15 organisaties" in text
+    # Nonsense in the query string is ignored, never a 500.
+    assert client.get("/partners?status=x&gemeente=abc&sector=%00&grootte=9&label=x&page=x").status_code == 200
+
+
+def test_export_csv_and_xlsx_follow_the_filters(client, login_as, make_org, make_user):
+    login_as("mbo_staff")
+    seed_orgs(make_org, make_user, 3)
+    make_org(name="=HYPERLINK(\"http://evil\")", status="aanvraag")
+    response = client.get("/partners/export.csv?status=partner")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    text = response.data.decode("utf-8-sig")
+    lines = text.strip().splitlines()
+    assert lines[0].startswith("naam;kvk;")
+    assert len(lines) == 4 and "HYPERLINK" not in text
+    assert "Partner 000" in text and ";1;1;1;2" in lines[1]  # leden, banen, duurzaam, stageplaatsen
+
+    response = client.get("/partners/export.xlsx")
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "naam" and len(rows) == 5
+    assert any(str(r[0]).startswith("'=HYPERLINK") for r in rows[1:])  # no formula injection
+    assert client.get("/partners/export.pdf").status_code == 404
+
+
+def test_partner_list_query_count_is_constant(client, login_as, make_org, make_user):
+    login_as("mbo_staff")
+    seed_orgs(make_org, make_user, 5)
+    client.get("/partners")  # warm up: municipalities and the like exist
+    with count_queries() as small:
+        assert client.get("/partners").status_code == 200
+    seed_orgs(make_org, make_user, 20, start=5)
+    with count_queries() as large:
+        assert client.get("/partners").status_code == 200
+    assert large.count == small.count, (small.count, large.count)
+
+
+def test_partner_detail_shows_members_history_jobs_and_panels(client, login_as, make_org, make_user):
+    login_as("mbo_staff")
+    owner = make_user(email="eigenaar@detail.example")
+    org = make_org(name="Detail BV", members=[owner])
+    services.save_impact_job(org, owner, dict(title="Lasser", target_groups=["ww"], contract_type="vast",
+                                              hours_per_week=36, start_date=date(2025, 2, 1)))
+    db.session.commit()
+
+    def test_panel(o):
+        return {"text": f"Paneel voor {o.name}"}
+
+    place = panels._PANELS["partner_detail"]
+    place.append((99, "partners/message.html", test_panel))
+    try:
+        text = client.get(f"/partners/{org.id}").get_data(as_text=True)
+    finally:
+        place.remove((99, "partners/message.html", test_panel))
+    assert "eigenaar@detail.example" in text and "Lasser" in text
+    assert "Geschiedenis van het partnerschap" in text and "15 januari 2024" in text
+    assert text.count("<h1>") == 2  # the page's own and the (test) panel template's
+
+
+def test_org_home_shows_status_numbers_next_steps_and_panels(client, make_user, make_org, app):
+    user = make_user()
+    org = make_org(name="Thuis BV", members=[user], status="geen")
+    from tests.conftest import login
+
+    login(client, user.email)
+    calls = []
+
+    def home_panel(o):
+        calls.append(o.id)
+        return None  # nothing to show
+
+    place = panels._PANELS["org_home"]
+    place.append((99, "partners/message.html", home_panel))
+    try:
+        text = client.get("/organisatie").get_data(as_text=True)
+    finally:
+        place.remove((99, "partners/message.html", home_panel))
+    assert calls == [org.id]
+    assert "Geen partner" in text and "Vraag het partnerschap met St. MBO aan." in text
+    assert 'href="/organisatie/partnerschap"' in text
+    assert "Start of vervolg uw zelfscan" not in text  # not a partner yet: the self-assessment is not next
+
+    # A partner is pointed to the self-assessment, linked only when the label package offers the page.
+    partner = make_org(name="Partner BV", members=[user])
+    client.post("/organisatie-wisselen", data={"organisation_id": str(partner.id)})
+    text = client.get("/organisatie").get_data(as_text=True)
+    if "label.assessment" in app.view_functions:
+        assert "Start of vervolg uw zelfscan" in text
+    else:
+        assert "Start of vervolg uw zelfscan" not in text
+    assert "Registreer uw banen met impact." in text
