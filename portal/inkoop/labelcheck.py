@@ -7,7 +7,6 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from portal.audit.models import AuditEntry
 from portal.extensions import db
 from portal.inkoop import sources
 from portal.partners.models import Organisation
@@ -83,12 +82,9 @@ def status_rows(organisations, on: date) -> dict[int, CheckRow]:
     return rows
 
 
-def history(org: Organisation, limit: int = 50) -> list[AuditEntry]:
+def history(org: Organisation):
     """Partnership and label events of the organisation, newest first."""
-    return list(db.session.scalars(
-        select(AuditEntry).where(AuditEntry.organisation_id == org.id,
-                                 or_(AuditEntry.action.startswith("label."), AuditEntry.action.startswith("partner")))
-        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()).limit(limit)).all())
+    return sources.status_history(org.id)
 
 
 # ----------------------------------------------------------------------------- bulk

@@ -87,3 +87,39 @@ def logged_stageplekken(org_ids) -> list[tuple[int, date, int]]:
         .where(model.organisation_id.in_(list(org_ids)))).all()
     # A promised stageplek is realised when it is offered, whether or not a student has started yet.
     return [(org_id, start or created.date(), places or 0) for org_id, start, created, places in rows]
+
+
+@dataclass
+class HistoryEvent:
+    on: date
+    kind: str  # partner, label, label_status
+    status: str
+    detail: str = ""
+
+
+def status_history(org_id: int) -> list[HistoryEvent]:
+    """Partnership and label events of one organisation, newest first (three queries)."""
+    events = []
+    partner_change = _optional("portal.partners.models", "PartnerStatusChange")
+    if partner_change is not None:
+        for on, status, reason in db.session.execute(
+                select(partner_change.valid_from, partner_change.status, partner_change.reason)
+                .where(partner_change.organisation_id == org_id)).all():
+            events.append(HistoryEvent(on=on, kind="partner", status=status, detail=reason or ""))
+    label = _optional("portal.label.models", "Label")
+    label_change = _optional("portal.label.models", "LabelStatusChange")
+    if label is not None:
+        labels = db.session.execute(select(label.id, label.certificate_number, label.valid_from, label.valid_until)
+                                    .where(label.organisation_id == org_id)).all()
+        for _id, number, start, end in labels:
+            events.append(HistoryEvent(on=start, kind="label", status="geldig", detail=f"{number}, tot {end:%d-%m-%Y}"))
+        if label_change is not None and labels:
+            for on, status, reason, number in db.session.execute(
+                    select(label_change.effective_on, label_change.status, label_change.reason,
+                           label.certificate_number)
+                    .join(label, label.id == label_change.label_id)
+                    .where(label_change.label_id.in_([row[0] for row in labels]))).all():
+                events.append(HistoryEvent(on=on, kind="label_status", status=status,
+                                           detail=f"{number}{': ' + reason if reason else ''}"))
+    events.sort(key=lambda e: e.on, reverse=True)
+    return events

@@ -33,6 +33,7 @@ def test_search_by_kvk_or_name_with_status_today_and_on_a_date(client, login_as,
     before = (today - timedelta(days=200)).isoformat()
     page = client.get(f"/inkoop/labelcheck/{org.id}?op={before}").get_data(as_text=True)
     assert "Geldig label" in page and "Geen label" in page  # today valid, on the chosen date not yet
+    assert "Label toegekend" in page and "OMI-2025-0042, tot" in page and "Partner" in page  # the history
     proof = client.get(f"/inkoop/labelcheck/{org.id}/bewijs?op={today.isoformat()}").get_data(as_text=True)
     assert "Bewijs labelcheck" in proof and "OMI-2025-0042" in proof and "/label/verificatie/OMI-2025-0042" in proof
     # A nonsense date falls back to today instead of failing.
