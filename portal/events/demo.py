@@ -1,12 +1,20 @@
 """Demo events: the Wijk naar Werk kick-off, two editions of the Studentenfestival, a praktijktafel and an
 HR-tafel, with registrations, check-ins and a waiting list."""
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
 from portal.audit.services import record
 from portal.database import utcnow
-from portal.events.models import Answer, CheckIn, Event, ProgrammeSlot, Registration, RegistrationQuestion
+from portal.events.models import (
+    Answer,
+    CheckIn,
+    Event,
+    Invitation,
+    ProgrammeSlot,
+    Registration,
+    RegistrationQuestion,
+)
 from portal.events.services import from_local, new_token, to_local
 from portal.extensions import db
 from portal.partners.models import Membership, Municipality, Organisation
@@ -112,7 +120,7 @@ def seed(accounts):
     today = to_local(now).date()
 
     # The Wijk naar Werk kick-off (DOMAIN.md): Friday 27 September 2024, a morning for employers.
-    from datetime import date
+
 
     kickoff_day = date(2024, 9, 27)
     kickoff = _event(
@@ -134,6 +142,8 @@ def seed(accounts):
                                         label="Biedt u een werkplek aan een wijkbewoner?")
     db.session.add(offers_place)
     for i, (user, org) in enumerate(members):
+        db.session.add(Invitation(event_id=kickoff.id, email=user.email.lower(),
+                                  invited_by_id=staff.id if staff else None))
         _register(kickoff, "confirmed", name=user.name or user.email, email=user.email, user=user, organisation=org,
                   checked_in=i % 4 != 3, answers={offers_place: "ja" if i % 3 else "nee"})
 
@@ -155,7 +165,8 @@ def seed(accounts):
                   organisation=org, checked_in=True)
 
     next_year = today.year + 1 if today.month >= 9 else today.year
-    next_day = date(next_year, 9, 18)
+    next_day = date(next_year, 9, 16)
+    next_day += timedelta(days=(3 - next_day.weekday()) % 7)  # a Thursday, like the first edition
     if next_day - today < timedelta(days=14):
         next_day = today + timedelta(days=45)
     festival_next = _event(

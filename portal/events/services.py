@@ -597,7 +597,11 @@ def cancel_registration(registration: Registration, by=None) -> Registration | N
 
 
 def promote_from_waitlist(event: Event) -> list[Registration]:
-    """Give free seats to the waiting list in order of arrival, mailing each person promoted."""
+    """Give free seats to the waiting list in order of arrival, mailing each person promoted.
+
+    Every caller has already written the event row (seat released, capacity changed or row locked), so on
+    PostgreSQL promotions of one event run one after another and never pick the same person twice.
+    """
     promoted = []
     if event.status != "published" or event.start_at <= utcnow():
         return promoted

@@ -115,3 +115,27 @@ def test_the_race_runs_on_postgresql(app):
     if not is_postgres(app):
         pytest.skip("needs PostgreSQL (TEST_DATABASE_URL)")
     assert db.engine.dialect.name == "postgresql"
+
+
+def test_parallel_cancellations_promote_each_waiting_person_once(app, make_event, mailbox):
+    event = make_event(capacity=3)
+    tokens = {}
+    for i in range(6):
+        registration = services.register_public(event, f"Persoon {i}", f"persoon{i}@example.nl")
+        services.confirm_public_registration(registration.token)
+        tokens[i] = registration.token
+    db.session.commit()
+    clients = [app.test_client() for _ in range(3)]
+    for c in clients:
+        c.csrf_token()
+    responses = run_at_once([lambda c=c, i=i: c.post(f"/evenementen/inschrijving/{tokens[i]}/afmelden")
+                             for i, c in enumerate(clients)])
+    assert [r.status_code for r in responses] == [302] * 3
+    db.session.expire_all()
+    statuses = dict(db.session.execute(select(Registration.email, Registration.status)).all())
+    assert sorted(statuses.values()) == ["cancelled"] * 3 + ["confirmed"] * 3
+    assert db.session.get(Event, event.id).seats_taken == 3
+    for i in (3, 4, 5):
+        assert statuses[f"persoon{i}@example.nl"] == "confirmed"
+        promoted = [m for m in mailbox.to(f"persoon{i}@example.nl") if m["Subject"].startswith("Er is een plek vrij")]
+        assert len(promoted) == 1
