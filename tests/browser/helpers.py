@@ -111,9 +111,41 @@ def wait_for_subject(mailbox, address, subject, timeout=10.0):
     """The newest mail to ``address`` whose subject is ``subject``, waiting for it to arrive."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        found = [m for m in mailbox.to(address) if m["Subject"] == subject]
+        # Flask-Mail folds a long subject right after "Subject:", which the parser keeps as a leading space.
+        found = [m for m in mailbox.to(address) if str(m["Subject"]).strip() == subject]
         if found:
             return found[-1]
         time.sleep(0.05)
     subjects = [m["Subject"] for m in mailbox.to(address)]
     raise AssertionError(f"no mail {subject!r} to {address}; it got {subjects}")
+
+
+def make_partner_org(live_server, name, members=(), status="partner", municipality="Dordrecht", **fields):
+    """An organisation (default: a partner in Dordrecht since 15 January 2024) with existing users as members.
+
+    ``members`` are e-mail addresses (role ``beheerder``) or (e-mail, role) pairs. Returns (id, kvk).
+    """
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from portal.auth.models import User
+    from portal.partners import reference as ref
+    from portal.partners.models import Membership, Organisation
+
+    kvk = fields.pop("kvk", None) or unique_kvk()
+    with live_server.app.app_context():
+        muni = ref.ensure_municipalities()[municipality]
+        fields = {"street": "Wijnstraat 1", "postcode": "3311 AA", "city": "Dordrecht", "sector": "techniek",
+                  "size_class": "10-49", **fields}
+        org = Organisation(name=name, kvk=kvk, municipality=muni, partner_status=status,
+                           partner_since=date(2024, 1, 15) if status in ("partner", "geschorst") else None, **fields)
+        db.session.add(org)
+        for member in members:
+            email, role = member if isinstance(member, tuple) else (member, "beheerder")
+            user = db.session.scalar(select(User).where(User.email == email))
+            db.session.add(Membership(user=user, organisation=org, role=role))
+        db.session.commit()
+        result = (org.id, org.kvk)
+        db.session.remove()
+    return result
