@@ -8,6 +8,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional, ValidationE
 
 from portal.dashboard.metrics import MAX_QUARTERS, quarter_of
 from portal.dashboard.targets import FIRST_YEAR, LAST_YEAR
+from portal.label.history import today
 from portal.partners import reference as ref
 
 
@@ -22,9 +23,9 @@ def municipality_choices(municipalities, empty):
     return ([("", empty)] if empty is not None else []) + [(str(m.id), m.name) for m in municipalities]
 
 
-def default_period(today: date) -> tuple[date, date]:
+def default_period(day: date) -> tuple[date, date]:
     """From the first day of last year's quarter up to today: five quarters of trend."""
-    return date(today.year - 1, 3 * quarter_of(today) - 2, 1), today
+    return date(day.year - 1, 3 * quarter_of(day) - 2, 1), day
 
 
 class FilterForm(FlaskForm):
@@ -46,16 +47,22 @@ class FilterForm(FlaskForm):
         if field.data is not None and field.data not in self._municipality_ids:
             raise ValidationError(_l("Kies een gemeente uit de lijst."))
 
-    def validate_tot(self, field):
-        start, end = self.van.data, field.data
-        for day in (start, end):
-            if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
-                raise ValidationError(_l("Kies datums tussen %(first)s en %(last)s.", first=FIRST_YEAR,
-                                         last=LAST_YEAR))
-        if start and end and start > end:
-            raise ValidationError(_l("De einddatum ligt voor de begindatum."))
-        if start and end and (end.year - start.year) * 4 + quarter_of(end) - quarter_of(start) >= MAX_QUARTERS:
-            raise ValidationError(_l("Kies een periode van hoogstens %(n)s kwartalen.", n=MAX_QUARTERS))
+    def validate(self, extra_validators=None):
+        if not super().validate(extra_validators):
+            return False
+        for f in (self.van, self.tot):
+            if f.data is not None and not FIRST_YEAR <= f.data.year <= LAST_YEAR:
+                f.errors.append(_l("Kies een datum tussen %(first)s en %(last)s.", first=FIRST_YEAR, last=LAST_YEAR))
+                return False
+        end = self.tot.data or today()
+        start = self.van.data or default_period(end)[0]
+        if start > end:
+            self.tot.errors.append(_l("De einddatum ligt voor de begindatum."))
+            return False
+        if (end.year - start.year) * 4 + quarter_of(end) - quarter_of(start) >= MAX_QUARTERS:
+            self.van.errors.append(_l("Kies een periode van hoogstens %(n)s kwartalen.", n=MAX_QUARTERS))
+            return False
+        return True
 
 
 class ReportForm(FlaskForm):

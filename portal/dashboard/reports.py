@@ -5,6 +5,7 @@ shapes the export. Exports for other organisations suppress counts from 1 to 4 a
 student or organisation can be singled out; staff views show the real numbers.
 """
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -355,17 +356,24 @@ def to_xlsx(report: Report) -> bytes:
         writer.book.properties.created = moment
         writer.book.properties.modified = moment
         writer.book.properties.creator = "Ondernemen met impact Drechtsteden"
-    return _stable_zip(buffer.getvalue())
+    return _stable_zip(buffer.getvalue(), moment)
 
 
-def _stable_zip(data: bytes) -> bytes:
-    """Rewrite the archive with fixed member timestamps, so the download and the CLI give identical files."""
+def _stable_zip(data: bytes, moment: datetime) -> bytes:
+    """Rewrite the archive with fixed timestamps, so the download and the CLI give identical files.
+
+    openpyxl stamps the save time into docProps/core.xml and the zip entries; both become ``moment``.
+    """
+    stamp = moment.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(<)", rb"\g<1>" + stamp + rb"\g<2>", content)
             fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = info.external_attr
-            target.writestr(fixed, source.read(info.filename))
+            target.writestr(fixed, content)
     return out.getvalue()

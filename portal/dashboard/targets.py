@@ -2,6 +2,7 @@
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
 
 from portal.audit.services import diff, record
 from portal.dashboard.models import Target
@@ -42,7 +43,9 @@ def set_target(municipality, year: int, *, partners: int | None, labels: int | N
     """Create or change the target of ``municipality`` in ``year``; records the change in the audit log."""
     values = {"partners": partners, "labels": labels, "working_on_label": working_on_label}
     _check(year, values)
-    stmt = select(Target).where(Target.municipality_id == municipality.id, Target.year == int(year))
+    # Without the joined municipality: PostgreSQL cannot lock the nullable side of an outer join.
+    stmt = (select(Target).options(lazyload(Target.municipality))
+            .where(Target.municipality_id == municipality.id, Target.year == int(year)))
     target = db.session.scalar(for_update(stmt))
     created = False
     if target is None:

@@ -122,3 +122,36 @@ def dataset(app, make_org, make_user):
 
 def utc(*args):
     return datetime(*args, tzinfo=UTC)
+
+
+@pytest.fixture
+def events_and_commitments(dataset):
+    """A workshop in Q2 2024 (two partners checked in, one public guest who did not come) and a commitment."""
+    from portal.events.models import CheckIn, Event, Registration
+    from portal.inkoop.models import Bid, Commitment, Procedure
+
+    event = Event(title="HR-tafel", kind="hr-tafel", start_at=utc(2024, 5, 14, 13), end_at=utc(2024, 5, 14, 16),
+                  status="published", audience="partners")
+    db.session.add(event)
+    db.session.flush()
+    for n, org in enumerate((dataset.alfa, dataset.delta, None)):
+        registration = Registration(event_id=event.id, organisation_id=org.id if org else None, status="confirmed",
+                                    name=f"Gast {n}", email=f"gast{n}@example.nl", token=f"token-{n}",
+                                    active_key=f"gast{n}@example.nl")
+        db.session.add(registration)
+        db.session.flush()
+        if org is not None:
+            db.session.add(CheckIn(registration_id=registration.id))
+    procedure = Procedure(kind="aanbesteding", title="Bedrijfsafval", closing_date=date(2023, 12, 1), status="gegund")
+    db.session.add(procedure)
+    db.session.flush()
+    bid = Bid(procedure_id=procedure.id, organisation_id=dataset.alfa.id)
+    db.session.add(bid)
+    db.session.flush()
+    db.session.add(Commitment(organisation_id=dataset.alfa.id, procedure_id=procedure.id, bid_id=bid.id,
+                              kind="impact_jobs", promised=3, start_date=date(2024, 1, 1), due_date=date(2025, 1, 1)))
+    db.session.add(Commitment(organisation_id=dataset.alfa.id, procedure_id=procedure.id, bid_id=bid.id,
+                              kind="jobs", promised=10, start_date=date(2024, 1, 1), due_date=date(2024, 6, 1),
+                              reported_realised=4))
+    db.session.commit()
+    return SimpleNamespace(event=event, procedure=procedure)

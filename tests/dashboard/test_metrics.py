@@ -74,3 +74,20 @@ def test_quarter_points_cut_the_last_quarter_at_the_end_date():
     points = metrics.quarter_points(date(2024, 2, 10), date(2024, 8, 15))
     assert [(p.label, p.on) for p in points] == [("2024 K1", date(2024, 3, 31)), ("2024 K2", date(2024, 6, 30)),
                                                  ("2024 K3", date(2024, 8, 15))]
+
+
+def test_event_attendance_per_kind(dataset, events_and_commitments):
+    rows = metrics.event_attendance(Filters(start=Q2_START, end=Q2_END))
+    assert [(r.kind, r.events, r.confirmed, r.attended, r.organisations) for r in rows] == [("hr-tafel", 1, 3, 2, 2)]
+    # With a filter only registrations of matching organisations count (the public guest drops out).
+    rows = metrics.event_attendance(Filters(start=Q2_START, end=Q2_END, sector="ict"))
+    assert [(r.kind, r.events, r.confirmed, r.attended, r.organisations) for r in rows] == [("hr-tafel", 1, 1, 1, 1)]
+    assert metrics.event_attendance(Filters(start=Q1_END, end=Q1_END)) == []
+
+
+def test_commitments_promised_against_realised(dataset, events_and_commitments):
+    rows = {r.kind: r for r in metrics.commitments(Filters(start=Q2_START, end=Q2_END))}
+    # Alfa logged two impact jobs starting since 1-1-2024; the jobs on site were reported in a follow-up.
+    assert (rows["impact_jobs"].promised, rows["impact_jobs"].realised, rows["impact_jobs"].behind) == (3, 2, 0)
+    assert (rows["jobs"].promised, rows["jobs"].realised, rows["jobs"].behind) == (10, 4, 1)
+    assert metrics.commitments(Filters(start=Q2_START, end=Q2_END, municipality_id=dataset.zwijndrecht.id)) == []
