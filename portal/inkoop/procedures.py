@@ -107,6 +107,41 @@ def create_procedure(*, by, kind: str, title: str, closing_date: date, preset: s
     return procedure
 
 
+SETTINGS = ("title", "reference", "category", "vulnerable_jobs", "development_area", "plot", "closing_date",
+            "price_method", "discount_per_point", "score_mode", "quality_scale", "commitment_months", "description")
+
+
+def update_procedure(procedure: Procedure, *, by, **values) -> dict:
+    """Change the settings of a concept; once open only the closing date may move (an extension), and
+    only while no bid has been frozen."""
+    ensure_editable(procedure, "concept", "open")
+    values = {k: v for k, v in values.items() if k in SETTINGS}
+    if "quality_scale" in values or "price_method" in values or "score_mode" in values:
+        values["quality_scale"] = _check_settings(procedure.kind, values.get("price_method", procedure.price_method),
+                                                  values.get("score_mode", procedure.score_mode),
+                                                  values.get("quality_scale", procedure.quality_scale))
+    if procedure.status == "open":
+        changed = [k for k, v in values.items() if getattr(procedure, k) != v and k != "closing_date"]
+        if changed:
+            raise ProcedureError(_("Na publicatie kan alleen de sluitingsdatum nog worden verschoven."))
+    method = values.get("price_method", procedure.price_method)
+    discount = values.get("discount_per_point", procedure.discount_per_point)
+    if method == "fictieve_korting":
+        if discount is None or Decimal(discount) <= 0:
+            raise ProcedureError(_("Vul de fictieve korting per kwaliteitspunt in (in euro's)."),
+                                 field="discount_per_point")
+        if any(c.kind == "price" for c in procedure.criteria):
+            raise ProcedureError(_("Bij de methode fictieve korting is de prijs geen gewogen criterium; verwijder "
+                                   "eerst het prijscriterium."), field="price_method")
+    from portal.audit.services import diff
+
+    changes = diff(procedure, values)
+    if changes:
+        record("inkoop.procedure_updated", procedure, actor=by, changes=changes)
+    db.session.flush()
+    return changes
+
+
 def add_criterion(procedure: Procedure, *, by, kind: str, name: str, weight, description: str = "",
                   commitment_kind: str = "", formula: str = "doel", target=None,
                   working_share=Decimal("0.5")) -> Criterion:

@@ -180,6 +180,34 @@ def new_procedure():
     return render_template("inkoop/procedure_form.html", form=form)
 
 
+@bp.route("/procedures/<int:procedure_id>/bewerken", methods=["GET", "POST"])
+@requires(*BUYERS)
+def edit_procedure(procedure_id):
+    procedure = _load_procedure(procedure_id)
+    if procedure.status not in ("concept", "open"):
+        flash(_("Deze procedure kan niet meer worden gewijzigd."), "error")
+        return redirect(url_for("inkoop.procedure", procedure_id=procedure_id))
+    form = ProcedureForm(obj=procedure)
+    del form.preset
+    form.kind.data = procedure.kind
+    if form.validate_on_submit():
+        values = {name: getattr(form, name).data for name in procedures.SETTINGS}
+        for name in ("reference", "category", "development_area", "plot", "description"):
+            values[name] = (values[name] or "").strip()
+        values["title"] = values["title"].strip()
+        try:
+            procedures.update_procedure(procedure, by=current_user, **values)
+        except procedures.ProcedureError as exc:
+            db.session.rollback()
+            target = getattr(form, exc.field, None) if exc.field else None
+            (target.errors if target is not None else form.form_errors).append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("De procedure is bijgewerkt."), "success")
+            return redirect(url_for("inkoop.procedure", procedure_id=procedure_id))
+    return render_template("inkoop/procedure_form.html", form=form, procedure=procedure)
+
+
 def _load_procedure(procedure_id: int) -> Procedure:
     procedure = db.session.scalar(
         select(Procedure).where(Procedure.id == procedure_id)

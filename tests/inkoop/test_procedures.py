@@ -212,3 +212,31 @@ def test_presets_give_weights_of_100_for_every_kind(make_user):
     vulnerable = [c.name for c in db.session.scalars(select(type(procedure)).where(
         type(procedure).title == "aanbesteding_kwetsbaar")).one().criteria]
     assert any("Banen met impact" in n for n in vulnerable)
+
+
+def test_settings_change_in_concept_and_only_the_closing_date_once_open(client, make_user):
+    from tests.conftest import login
+
+    buyer = make_user("inkoop")
+    procedure = make_procedure(buyer, criteria=(("price", D(100)),))
+    login(client, buyer.email)
+    url = f"/inkoop/procedures/{procedure.id}/bewerken"
+    form = {"title": "Inzameling bedrijfsafval, perceel 2", "closing_date": "2026-02-01", "price_method": "relatief",
+            "score_mode": "gemiddelde", "quality_scale": "0, 5, 10", "commitment_months": "36"}
+    assert client.get(url).status_code == 200
+    assert client.post(url, data=form).status_code == 302
+    db.session.refresh(procedure)
+    assert (procedure.title, procedure.score_mode, procedure.quality_scale, procedure.commitment_months) == (
+        "Inzameling bedrijfsafval, perceel 2", "gemiddelde", "0,5,10", 36)
+    # The price-quality method cannot go with a weighted price criterion.
+    response = client.post(url, data={**form, "price_method": "fictieve_korting", "discount_per_point": "100"})
+    assert response.status_code == 200 and "verwijder eerst het prijscriterium" in response.get_data(as_text=True)
+    procedures.open_procedure(procedure, by=buyer)
+    db.session.commit()
+    response = client.post(url, data={**form, "title": "Andere titel"})
+    assert "alleen de sluitingsdatum" in response.get_data(as_text=True)
+    assert client.post(url, data={**form, "closing_date": "2026-03-01"}).status_code == 302
+    db.session.refresh(procedure)
+    assert procedure.closing_date == date(2026, 3, 1) and procedure.title == "Inzameling bedrijfsafval, perceel 2"
+    updates = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "inkoop.procedure_updated")).all()
+    assert updates[-1].changes["closing_date"] == ["2026-02-01", "2026-03-01"]
