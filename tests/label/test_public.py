@@ -147,3 +147,20 @@ def test_review_pages_load_in_a_fixed_number_of_queries(app, client, make_user, 
     with count_queries() as detail_five:
         client.get(f"/label/beoordeling/{last.id}")
     assert detail_five.count == detail_one.count
+
+
+def test_partner_list_hook_filters_and_shows_label_status(app, make_org, member_org, staff):
+    from sqlalchemy import select
+
+    from portal.label.panels import list_filter, list_texts
+    from portal.partners.models import Organisation
+
+    org, member = member_org
+    other = make_org(name="Zonder Label BV")
+    approve_now(org, member, staff)
+    holders = db.session.scalars(select(Organisation.id).where(list_filter("geldig"))).all()
+    assert holders == [org.id]
+    assert other.id in db.session.scalars(select(Organisation.id).where(list_filter("geen"))).all()
+    with app.test_request_context():
+        texts = list_texts([org.id, other.id])
+    assert texts[org.id].startswith("geldig t/m") and other.id not in texts
