@@ -118,3 +118,17 @@ def test_bulk_check_refuses_unreadable_files_with_a_message(client, login_as):
         assert message in response.get_data(as_text=True), name
     response = client.post("/inkoop/labelcheck/lijst", data={"op": "2025-01-01"}, content_type="multipart/form-data")
     assert "Kies een CSV- of XLSX-bestand" in response.get_data(as_text=True)
+
+
+def test_bulk_check_from_the_command_line(runner, make_org, tmp_path):
+    make_org(name="Zonder label BV", kvk="01234567", status="geen")
+    source = tmp_path / "lijst.csv"
+    source.write_text("KvK\n1234567\n99999999\nabc\n", encoding="utf-8")
+    out = tmp_path / "uitkomst.xlsx"
+    result = runner.invoke(args=["inkoop", "labelcheck", str(source), "--op", "2025-06-30", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "01234567\tGeen partner\tZonder label BV" in result.output
+    assert "Onbekend in het portaal" in result.output and "Ongeldig KvK-nummer" in result.output
+    assert load_workbook(out).active["A1"].value.endswith("2025-06-30")
+    bad = runner.invoke(args=["inkoop", "labelcheck", str(source), "--op", "morgen"])
+    assert bad.exit_code != 0

@@ -1,0 +1,37 @@
+"""`flask --app wsgi inkoop ...`: the bulk label check from the command line."""
+from datetime import date
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from portal.inkoop import labelcheck
+
+inkoop_cli = AppGroup("inkoop", help="Inkoop en uitgifte.")
+
+
+@inkoop_cli.command("labelcheck")
+@click.argument("supplier_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--op", "on", default=None, help="Peildatum YYYY-MM-DD (default: today).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the result as XLSX to this file.")
+def labelcheck_command(supplier_file, on, out):
+    """Check every KvK number of a CSV or XLSX supplier list on a date."""
+    try:
+        day = date.fromisoformat(on) if on else date.today()
+    except ValueError as exc:
+        raise click.BadParameter("use YYYY-MM-DD", param_hint="--op") from exc
+    try:
+        values = labelcheck.read_supplier_file(supplier_file.name, supplier_file.read_bytes())
+    except labelcheck.LabelCheckError as exc:
+        raise click.ClickException(str(exc)) from exc
+    rows = labelcheck.bulk_check(values, day)
+    for row in rows:
+        name = row.organisation.name if row.organisation else ""
+        click.echo(f"{row.line}\t{row.kvk or row.given}\t{labelcheck.VERDICTS[row.verdict]}\t{name}\t{row.problem}")
+    if out:
+        out.write_bytes(labelcheck.bulk_xlsx(rows, day))
+        click.echo(f"Written to {out}")
+
+
+COMMANDS = [inkoop_cli]
