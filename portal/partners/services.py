@@ -405,17 +405,19 @@ def revoke_invitation(invitation: Invitation, by: User) -> None:
     record("member.invitation_revoked", invitation, actor=by, summary=invitation.email)
 
 
-def _lock_admins(org_id: int) -> list[Membership]:
+def _lock_admin_ids(org_id: int) -> list[int]:
+    # Ids only: the membership's joined organisation would put FOR UPDATE on an outer join.
     return list(db.session.scalars(for_update(
-        select(Membership).where(Membership.organisation_id == org_id, Membership.role == "beheerder")
+        select(Membership.id).where(Membership.organisation_id == org_id, Membership.role == "beheerder")
         .order_by(Membership.id))))
 
 
 def _refuse_last_admin(membership: Membership, message: str):
+    """Two beheerders removing each other at once: the row locks make the second one wait and see."""
     if membership.role != "beheerder":
         return
-    admins = _lock_admins(membership.organisation_id)
-    if len([m for m in admins if m.id != membership.id]) == 0:
+    others = [i for i in _lock_admin_ids(membership.organisation_id) if i != membership.id]
+    if not others:
         raise PartnerError(message)
 
 
