@@ -17,6 +17,11 @@ def panel_member(procedure: Procedure, user) -> PanelMember | None:
     return next((m for m in procedure.panel if m.user_id == user.id), None)
 
 
+def scored_bids(procedure: Procedure):
+    """The bids that take part in the scoring: admitted ones."""
+    return [b for b in procedure.bids if b.admitted]
+
+
 def quality_criteria(procedure: Procedure):
     return [c for c in procedure.criteria if c.kind == "quality"]
 
@@ -71,7 +76,7 @@ def save_scores(procedure: Procedure, user, entries: dict, *, submit: bool = Fal
         raise ProcedureError(_("U zit niet in het beoordelingspanel van deze procedure."))
     if member.submitted_at is not None:
         raise ProcedureError(_("U heeft uw scores al ingediend; ze liggen vast."))
-    bids = {b.id: b for b in procedure.bids}
+    bids = {b.id: b for b in scored_bids(procedure)}
     criteria = {c.id: c for c in quality_criteria(procedure)}
     existing = own_scores(procedure, user)
     problems = []
@@ -133,7 +138,7 @@ def set_consensus(procedure: Procedure, user, *, bid_id: int, criterion_id: int,
         raise ProcedureError(_("In deze procedure is vooraf gekozen voor het gemiddelde van het panel."))
     if not all_submitted(procedure):
         raise ProcedureError(_("Wacht tot alle panelleden hun scores hebben ingediend."))
-    if bid_id not in {b.id for b in procedure.bids} or criterion_id not in {c.id for c in quality_criteria(procedure)}:
+    if bid_id not in {b.id for b in scored_bids(procedure)} or criterion_id not in {c.id for c in quality_criteria(procedure)}:
         raise ProcedureError(_("Deze score hoort niet bij deze procedure."))
     value = _parse_score(score, procedure.scale)
     motivation = (motivation or "").strip()
@@ -176,15 +181,15 @@ def results(procedure: Procedure) -> list[scoring.BidResult]:
     bids = [scoring.BidInput(id=b.id, price=b.price, label_level=b.label_level,
                              promised={c.kind: c.quantity for c in b.commitments},
                              quality={c.id: finals.get((b.id, c.id)) for c in quality_criteria(procedure)},
-                             lot_number=b.lot_number) for b in procedure.bids]
+                             lot_number=b.lot_number) for b in scored_bids(procedure)]
     return scoring.score_bids(criteria, bids, price_method=procedure.price_method, scale=procedure.scale,
                               discount_per_point=procedure.discount_per_point)
 
 
 def try_results(procedure: Procedure):
     """(results, None) or (None, reason)."""
-    if not procedure.bids:
-        return None, _("Er zijn nog geen inschrijvingen.")
+    if not scored_bids(procedure):
+        return None, _("Er zijn geen toegelaten inschrijvingen.")
     try:
         return results(procedure), None
     except scoring.ScoringError as exc:
@@ -245,10 +250,12 @@ def report_xlsx(data: dict) -> bytes:
     for (bid_id, criterion_id), c in data["consensus"].items():
         detail.append([data["bids"][bid_id].organisation.name, criteria[criterion_id].name, "Consensus",
                        float(c.score), c.motivation])
-    labels = wb.create_sheet("Label op sluitingsdatum")
-    labels.append(["Inschrijver", "Peildatum", "Labelstatus", "Certificaat", "Partnerstatus", "Werkt aan label"])
+    labels = wb.create_sheet("Inschrijvers")
+    labels.append(["Inschrijver", "KvK", "Toegelaten", "Reden", "Peildatum label", "Labelstatus", "Certificaat",
+                   "Partnerstatus", "Werkt aan label"])
     for bid in data["bids"].values():
-        labels.append([bid.organisation.name, bid.frozen_on.isoformat() if bid.frozen_on else "",
+        labels.append([bid.organisation.name, bid.organisation.kvk, "ja" if bid.admitted else "nee",
+                       bid.admission_note, bid.frozen_on.isoformat() if bid.frozen_on else "",
                        bid.frozen_label_status, bid.frozen_certificate, bid.frozen_partner_status,
                        "ja" if bid.frozen_working_on_label else "nee"])
     out = io.BytesIO()

@@ -106,6 +106,9 @@ class Bid(db.Model):
     frozen_certificate: Mapped[str] = mapped_column(String(60), default="")
     frozen_partner_status: Mapped[str] = mapped_column(String(20), default="")
     frozen_working_on_label: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Admission (Didam: pass or fail before points); a bid that is not admitted is not scored.
+    admitted: Mapped[bool] = mapped_column(Boolean, default=True)
+    admission_note: Mapped[str] = mapped_column(Text, default="")
     # Drawing lots breaks a tie (Didam); 1 is drawn first.
     lot_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
 

@@ -340,6 +340,24 @@ def withdraw_procedure(procedure: Procedure, *, by, reason: str) -> None:
     record("inkoop.procedure_withdrawn", procedure, actor=by, summary=reason.strip()[:400])
 
 
+def decide_admission(procedure: Procedure, bid: Bid, *, by, admitted: bool, reason: str = "") -> None:
+    """Admit a bid to the scoring or not (admission criteria are pass or fail), before the panel submits."""
+    ensure_editable(procedure, "beoordeling")
+    if bid.procedure_id != procedure.id:
+        raise ProcedureError(_("Deze inschrijving hoort niet bij deze procedure."))
+    if any(m.submitted_at is not None for m in procedure.panel):
+        raise ProcedureError(_("Over toelating wordt beslist voordat het panel scores indient."))
+    reason = (reason or "").strip()
+    if not admitted and not reason:
+        raise ProcedureError(_("Motiveer waarom de inschrijving niet aan de toelatingseisen voldoet."), field="reason")
+    changes = {"admitted": [bid.admitted, admitted], "reason": reason}
+    bid.admitted, bid.admission_note = admitted, reason
+    record("inkoop.admission_decided", bid, actor=by, organisation_id=bid.organisation_id,
+           summary=f"{procedure.title}: {bid.organisation.name} {'toegelaten' if admitted else 'niet toegelaten'}",
+           changes=changes)
+    db.session.flush()
+
+
 def record_lots(procedure: Procedure, lots: dict[int, int], *, by, note: str = "") -> None:
     """Record the outcome of drawing lots among tied bids (Didam): 1 was drawn first."""
     ensure_editable(procedure, "beoordeling")

@@ -361,6 +361,25 @@ def remove_bid(procedure_id, bid_id):
     return redirect(url_for("inkoop.procedure", procedure_id=procedure_id) + "#inschrijvingen")
 
 
+@bp.route("/procedures/<int:procedure_id>/inschrijvingen/<int:bid_id>/toelating", methods=["POST"])
+@requires(*BUYERS)
+def decide_admission(procedure_id, bid_id):
+    procedure = _load_procedure(procedure_id)
+    bid = next((b for b in procedure.bids if b.id == bid_id), None) or abort(404)
+    admitted = request.form.get("admitted") == "1"
+    try:
+        procedures.decide_admission(procedure, bid, by=current_user, admitted=admitted,
+                                    reason=request.form.get("reason", ""))
+    except procedures.ProcedureError as exc:
+        _refused(exc)
+    else:
+        db.session.commit()
+        flash(_("%(org)s is toegelaten.", org=bid.organisation.name) if admitted
+              else _("%(org)s is niet toegelaten; de inschrijving telt niet mee.", org=bid.organisation.name),
+              "success")
+    return redirect(url_for("inkoop.procedure", procedure_id=procedure_id) + "#inschrijvingen")
+
+
 @bp.route("/procedures/<int:procedure_id>/status", methods=["POST"])
 @requires(*BUYERS)
 def change_status(procedure_id):
@@ -437,7 +456,7 @@ def evaluate(procedure_id):
     if request.method == "POST":
         entries = {(b.id, c.id): (request.form.get(f"score-{b.id}-{c.id}", ""),
                                   request.form.get(f"motivation-{b.id}-{c.id}", ""))
-                   for b in procedure.bids for c in criteria}
+                   for b in evaluation.scored_bids(procedure) for c in criteria}
         submit = request.form.get("action") == "submit"
         try:
             evaluation.save_scores(procedure, current_user, entries, submit=submit)
@@ -454,7 +473,7 @@ def evaluate(procedure_id):
         member = evaluation.panel_member(procedure, current_user)
     own = evaluation.own_scores(procedure, current_user)
     values = {}
-    for b in procedure.bids:
+    for b in evaluation.scored_bids(procedure):
         for c in criteria:
             if entries is not None:
                 values[(b.id, c.id)] = entries[(b.id, c.id)]
@@ -465,6 +484,7 @@ def evaluate(procedure_id):
                 values[(b.id, c.id)] = ("", "")
     scale = [format(s.normalize(), "f") for s in procedure.scale]
     return render_template("inkoop/evaluate.html", procedure=procedure, member=member, criteria=criteria,
+                           bids=evaluation.scored_bids(procedure),
                            values=values, scale=scale, errors=errors), 400 if errors else 200
 
 

@@ -240,3 +240,40 @@ def test_settings_change_in_concept_and_only_the_closing_date_once_open(client, 
     assert procedure.closing_date == date(2026, 3, 1) and procedure.title == "Inzameling bedrijfsafval, perceel 2"
     updates = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "inkoop.procedure_updated")).all()
     assert updates[-1].changes["closing_date"] == ["2026-02-01", "2026-03-01"]
+
+
+def test_a_bid_that_fails_admission_is_not_scored(client, make_user, make_org):
+    from tests.conftest import login
+
+    officer, chair = make_user("gemeente"), make_user("gemeente")
+    a, b, c = make_org(name="Logistiek A"), make_org(name="Logistiek B"), make_org(name="Te klein BV")
+    procedure = make_procedure(officer, kind="gronduitgifte", development_area="Dordtse Kil IV",
+                               criteria=(("commitment", D(60)), ("quality", D(40))))
+    bids = open_with_bids(procedure, officer, [(a, None, {"impact_jobs": 2}), (b, None, {"impact_jobs": 4}),
+                                               (c, None, {"impact_jobs": 40})], panel=[chair])
+    procedures.close_procedure(procedure, by=officer)
+    db.session.commit()
+    login(client, officer.email)
+    url = f"/inkoop/procedures/{procedure.id}/inschrijvingen/{bids[2].id}/toelating"
+    response = client.post(url, data={"admitted": "0", "reason": ""}, follow_redirects=True)
+    assert "Motiveer waarom" in response.get_data(as_text=True)
+    client.post(url, data={"admitted": "0", "reason": "Geen bewijs van de vereiste vloeroppervlakte."})
+    db.session.refresh(bids[2])
+    assert not bids[2].admitted
+    # The panel scores only admitted bids; the excluded promise of 40 does not set the relative scale either.
+    client.post("/account/uitloggen")
+    login(client, chair.email)
+    assert "Te klein BV" not in client.get(f"/inkoop/procedures/{procedure.id}/beoordelen").get_data(as_text=True)
+    score_all(procedure, chair, {bids[0]: 8, bids[1]: 6})
+    quality = evaluation.quality_criteria(procedure)[0]
+    for bid, score in ((bids[0], 8), (bids[1], 6)):
+        evaluation.set_consensus(procedure, chair, bid_id=bid.id, criterion_id=quality.id, score=score,
+                                 motivation="Overleg")
+    db.session.commit()
+    # commitment target 4 (helpers): A 2/4 * 60 = 30 + 32 = 62; B 60 + 24 = 84.
+    assert [(r.bid_id, r.total) for r in evaluation.results(procedure)] == [(bids[1].id, D(84)), (bids[0].id, D(62))]
+    # After submission admission is fixed.
+    with pytest.raises(ProcedureError, match="voordat het panel"):
+        procedures.decide_admission(procedure, bids[2], by=officer, admitted=True)
+    report = client.get(f"/inkoop/procedures/{procedure.id}/rapport").get_data(as_text=True)
+    assert "Geen bewijs van de vereiste vloeroppervlakte." in report
