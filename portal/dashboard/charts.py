@@ -70,13 +70,17 @@ def _marker(kind: str, x: float, y: float, colour: str) -> str:
     return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>'
 
 
-def _legend(series, y: int, x0: int = 10) -> list[str]:
+def _legend(series, y: int, x0: int = 10, bars: bool = False) -> list[str]:
     parts, x = [], x0
     for i, (name, *_rest) in enumerate(series):
         colour, dash = COLOURS[i % len(COLOURS)], DASHES[i % len(DASHES)]
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        parts.append(f'<line x1="{x}" y1="{y}" x2="{x + 24}" y2="{y}" stroke="{colour}" stroke-width="3"{dash_attr}/>')
-        parts.append(_marker(MARKERS[i % len(MARKERS)], x + 12, y, colour))
+        if bars:
+            parts.append(f'<rect x="{x + 4}" y="{y - 6}" width="16" height="12" fill="{colour}"/>')
+        else:
+            dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+            parts.append(f'<line x1="{x}" y1="{y}" x2="{x + 24}" y2="{y}" stroke="{colour}" stroke-width="3"'
+                         f'{dash_attr}/>')
+            parts.append(_marker(MARKERS[i % len(MARKERS)], x + 12, y, colour))
         parts.append(f'<text x="{x + 30}" y="{y + 4}" font-size="13" fill="#1a1a1a">{escape(name)}</text>')
         x += 40 + 8 * len(str(name))
     return parts
@@ -92,7 +96,7 @@ def bar_chart(chart_id: str, title: str, categories, series, *, desc: str = "", 
     plot_w = width - label_w - 60
     highest = nice_max(max((v for _, values in series for v in values), default=0))
     parts = _open(chart_id, width, height, title, desc or describe(categories, series))
-    parts += _legend(series, 14)
+    parts += _legend(series, 14, bars=True)
     parts.append(f'<line x1="{label_w}" y1="{top - 4}" x2="{label_w}" y2="{height - 6}" stroke="#767676"/>')
     for row, category in enumerate(categories):
         y0 = top + row * group_h
