@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
+    DateField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -93,3 +94,9 @@ class RegisterFilterForm(FlaskForm):
     gemeente = SelectField(_l("Gemeente"), choices=[], validate_choice=False)
     sector = SelectField(_l("Sector"), choices=[], validate_choice=False)
     alleen_label = BooleanField(_l("Alleen organisaties met het label"))
+
+
+class PlanActionForm(FlaskForm):
+    description = TextAreaField(_l("Wat gaat de organisatie verbeteren?"),
+                                validators=[DataRequired(_l("Beschrijf de stap.")), Length(max=2000)])
+    due_on = DateField(_l("Klaar op (optioneel)"), validators=[Optional()])

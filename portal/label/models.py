@@ -308,3 +308,20 @@ def _guard_published_sets(session, flush_context, instances):
             owner = _owning_set(obj)
             if owner is not None and owner.status != "concept" and inspect(owner).persistent:
                 raise PublishedSetIsImmutable("a published criteria set cannot be changed")
+
+
+class ImprovementAction(db.Model):
+    """One step of the plan after a review: what the organisation will improve, by when. The plan is the
+    starting point of the next assessment (renewal)."""
+
+    __tablename__ = "label_improvement_action"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("label_assessment.id", ondelete="CASCADE"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    due_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    done_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), nullable=True)
+    by_staff: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -27,6 +27,7 @@ from portal.label import (
     awards,
     criteria,
     panels,  # noqa: F401 - registers the label panels
+    plan,
     review,
 )
 from portal.label import evidence as files
@@ -38,6 +39,7 @@ from portal.label.forms import (
     EvidenceForm,
     EvidenceStateForm,
     LabelStatusForm,
+    PlanActionForm,
     RegisterFilterForm,
     SetForm,
     StartForm,
@@ -49,6 +51,7 @@ from portal.label.models import (
     Assessment,
     CriteriaSet,
     EvidenceFile,
+    ImprovementAction,
     Label,
     LabelCriterion,
     LabelTheme,
@@ -110,7 +113,7 @@ def assessment():
         missing=assessments.missing_items(current) if current and current.is_editable else [],
         history=history, snapshot=label_status_of(org.id), label=awards.current_label(org.id),
         criteria_set=criteria.current_set(), start_form=StartForm(), submit_form=VersionForm(),
-        status_labels=assessments.STATUS_LABELS,
+        status_labels=assessments.STATUS_LABELS, plan=plan.plan_of(org.id),
     )
 
 
@@ -138,7 +141,8 @@ def assessment_detail(assessment_id):
                            answers=assessments.answers_by_criterion(item), threads=_threads(item),
                            status_labels=assessments.STATUS_LABELS, submit_form=VersionForm(),
                            missing=assessments.missing_items(item) if item.is_editable else [],
-                           label=db.session.scalar(select(Label).where(Label.assessment_id == item.id)))
+                           label=db.session.scalar(select(Label).where(Label.assessment_id == item.id)),
+                           plan=plan.plan_of(item.organisation_id), plan_form=PlanActionForm())
 
 
 def _theme_of(item: Assessment, theme_id: int) -> LabelTheme:
@@ -214,7 +218,7 @@ def upload_evidence(assessment_id, criterion_id):
             db.session.commit()
             flash(_("Het bewijsstuk is toegevoegd."), "success")
     else:
-        flash(" ".join(form.file.errors) or _("Kies een bestand."), "error")
+        flash(" ".join(str(e) for e in form.file.errors) or _("Kies een bestand."), "error")
     return redirect(url_for("label.theme", assessment_id=item.id, theme_id=criterion.theme_id)
                     + f"#vraag-{criterion.id}")
 
@@ -297,6 +301,43 @@ def submit(assessment_id):
     return redirect(url_for("label.assessment_detail", assessment_id=item.id))
 
 
+def _add_plan_action(item, by_staff):
+    form = PlanActionForm()
+    if form.validate_on_submit():
+        try:
+            plan.add_action(item, current_user, form.description.data, form.due_on.data, by_staff=by_staff)
+        except LabelError as exc:
+            _refused(exc)
+        else:
+            db.session.commit()
+            flash(_("De stap staat in het verbeterplan."), "success")
+    else:
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
+
+
+@bp.route("/zelfscan/<int:assessment_id>/plan", methods=["POST"])
+@org_member_required
+def org_plan_action(assessment_id):
+    item = _org_assessment(assessment_id)
+    _add_plan_action(item, by_staff=False)
+    return redirect(url_for("label.assessment_detail", assessment_id=item.id) + "#plan")
+
+
+@bp.route("/plan/<int:action_id>/gedaan", methods=["POST"])
+@org_member_required
+def plan_action_done(action_id):
+    action = get_org_object_or_404(ImprovementAction, action_id)
+    if StartForm().validate_on_submit():
+        try:
+            plan.complete_action(action, current_user)
+        except LabelError as exc:
+            _refused(exc)
+        else:
+            db.session.commit()
+            flash(_("Mooi: deze stap is afgerond."), "success")
+    return redirect(url_for("label.assessment_detail", assessment_id=action.assessment_id) + "#plan")
+
+
 # ----------------------------------------------------------------------------- staff: review
 @bp.route("/beoordeling")
 @requires(*STAFF_ROLES)
@@ -332,7 +373,8 @@ def _render_review(item, decision, status=200):
                            answers=assessments.answers_by_criterion(item), threads=_threads(item),
                            decision=decision, take_form=VersionForm(), comment_form=CommentForm(),
                            state_form=EvidenceStateForm(), status_labels=assessments.STATUS_LABELS,
-                           label=db.session.scalar(select(Label).where(Label.assessment_id == item.id))), status
+                           label=db.session.scalar(select(Label).where(Label.assessment_id == item.id)),
+                           plan=plan.plan_of(item.organisation_id), plan_form=PlanActionForm()), status
 
 
 @bp.route("/beoordeling/<int:assessment_id>/oppakken", methods=["POST"])
@@ -396,6 +438,14 @@ def staff_comment(assessment_id, criterion_id):
     else:
         flash(_("Schrijf een bericht."), "error")
     return redirect(url_for("label.review_detail", assessment_id=assessment_id) + f"#vraag-{criterion_id}")
+
+
+@bp.route("/beoordeling/<int:assessment_id>/plan", methods=["POST"])
+@requires(*STAFF_ROLES)
+def staff_plan_action(assessment_id):
+    item = _staff_assessment(assessment_id)
+    _add_plan_action(item, by_staff=True)
+    return redirect(url_for("label.review_detail", assessment_id=assessment_id) + "#plan")
 
 
 @bp.route("/beoordeling/bewijs/<int:evidence_id>")

@@ -96,3 +96,11 @@ def test_delete_evidence_removes_the_file(app, client, member_org):
     client.post(f"/label/bewijs/{evidence.id}/verwijderen")
     assert db.session.scalars(select(EvidenceFile)).all() == []
     assert not os.path.exists(path)
+
+
+def test_upload_without_a_file_says_so(client, member_org):
+    item, criterion = _setup(member_org)
+    login(client, member_org[1].email)
+    response = client.post(f"/label/zelfscan/{item.id}/vraag/{criterion.id}/bewijs", data={},
+                           content_type="multipart/form-data", follow_redirects=True)
+    assert response.status_code == 200 and "Kies een bestand." in response.get_data(as_text=True)
