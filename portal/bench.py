@@ -126,7 +126,7 @@ def _defaults(table) -> dict:
         elif default is not None and getattr(default, "is_callable", False):
             fn = default.arg
             result[col.name] = lambda fn=fn: fn(None)
-        elif col.nullable or col.primary_key:
+        elif col.nullable:
             result[col.name] = lambda: None
     return result
 
@@ -140,8 +140,9 @@ def write(ctx: Ctx, table, rows: list[dict]) -> int:
     unknown = given - set(table.columns.keys())
     if unknown:
         raise click.ClickException(f"{table.name}: no columns {sorted(unknown)} (the model changed?)")
+    # A primary key the generator leaves out is assigned by the database (sequence / rowid).
     columns = [c.name for c in table.columns if c.name in given or c.name in defaults]
-    missing = [c.name for c in table.columns if c.name not in columns]
+    missing = [c.name for c in table.columns if c.name not in columns and not c.primary_key]
     if missing:
         raise click.ClickException(f"{table.name}: the generator gives no value for {missing} (the model changed?)")
     fill = {name: defaults[name] for name in columns if name not in given}
