@@ -233,6 +233,13 @@ def login(base: str, role: str, warm_paths=()) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in session.cookies)
 
 
+def merge_cookies(header: str, jar) -> str:
+    """The Cookie header ``header`` updated with the cookies a response set."""
+    cookies = dict(part.split("=", 1) for part in header.split("; ") if "=" in part)
+    cookies.update({c.name: c.value for c in jar})
+    return "; ".join(f"{k}={v}" for k, v in cookies.items())
+
+
 # --------------------------------------------------------------------------- wrk
 def wrk(base: str, paths: list[str], duration: float, concurrency: int, cookie: str = "",
         threads: int = 2, timeout: str = "10s") -> dict:
