@@ -547,26 +547,24 @@ def report_xlsx(procedure_id):
 @bp.route("/toezeggingen")
 @requires(*FOLLOW_UP)
 def commitments():
-    """Promised against realised, per organisation and per procedure."""
-    page = paginate(select(Organisation).where(Organisation.id.in_(select(Commitment.organisation_id)))
-                    .order_by(Organisation.name))
-    org_ids = [o.id for o in page.items]
-    rows = list(db.session.scalars(select(Commitment).where(Commitment.organisation_id.in_(org_ids))
-                                   .order_by(Commitment.procedure_id, Commitment.kind)).all()) if org_ids else []
-    progress = commitment_rules.progress(rows)
-    per_org = {}
-    for p in progress:
-        per_org.setdefault(p.commitment.organisation_id, []).append(p)
-    procedures_rows = db.session.execute(
-        select(Procedure, func.count(Commitment.id), func.sum(Commitment.promised))
-        .join(Commitment, Commitment.procedure_id == Procedure.id)
-        .group_by(Procedure.id).order_by(Procedure.awarded_on.desc())).all()
-    all_commitments = list(db.session.scalars(select(Commitment)).all())
-    per_procedure = {}
-    for p in commitment_rules.progress(all_commitments):
-        per_procedure.setdefault(p.commitment.procedure_id, []).append(p)
-    return render_template("inkoop/commitments.html", page=page, per_org=per_org,
-                           procedures_rows=procedures_rows, per_procedure=per_procedure)
+    """Promised against realised, per organisation or per procedure (one paginated list at a time)."""
+    per = "procedure" if request.args.get("per") == "procedure" else "organisatie"
+    if per == "organisatie":
+        page = paginate(select(Organisation).where(Organisation.id.in_(select(Commitment.organisation_id)))
+                        .order_by(Organisation.name, Organisation.id))
+        column = Commitment.organisation_id
+    else:
+        page = paginate(select(Procedure).where(Procedure.id.in_(select(Commitment.procedure_id)))
+                        .order_by(Procedure.awarded_on.desc(), Procedure.id.desc()))
+        column = Commitment.procedure_id
+    ids = [item.id for item in page.items]
+    rows = list(db.session.scalars(select(Commitment).where(column.in_(ids))
+                                   .order_by(Commitment.procedure_id, Commitment.kind)).all()) if ids else []
+    grouped = {}
+    for p in commitment_rules.progress(rows):
+        key = p.commitment.organisation_id if per == "organisatie" else p.commitment.procedure_id
+        grouped.setdefault(key, []).append(p)
+    return render_template("inkoop/commitments.html", page=page, grouped=grouped, per=per)
 
 
 @bp.route("/toezeggingen/<int:org_id>", methods=["GET", "POST"])

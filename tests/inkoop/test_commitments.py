@@ -58,6 +58,8 @@ def test_gemeente_records_follow_up_with_reported_numbers(client, make_user, mak
     login(client, officer.email)
     page = client.get("/inkoop/toezeggingen").get_data(as_text=True)
     assert "Schoon en Heel BV" in page and "Inzameling bedrijfsafval" in page
+    page = client.get("/inkoop/toezeggingen?per=procedure").get_data(as_text=True)
+    assert "Schoon en Heel BV" in page and "Banen voor inwoners" in page
     residents = next(c for c in commitments.organisation_commitments(org.id) if c.kind == "jobs_residents")
     response = client.post(f"/inkoop/toezeggingen/{org.id}", data={"held_on": "2999-01-01", "note": "x",
                                                                    "procedure_id": "0"})
@@ -76,13 +78,17 @@ def test_commitments_overview_runs_a_fixed_number_of_queries(client, make_user, 
     officer = make_user("gemeente")
     awarded(make_user, make_org, title="Eerste")
     login(client, officer.email)
-    with count_queries() as few:
-        client.get("/inkoop/toezeggingen")
+    few = {}
+    for view in ("", "?per=procedure"):
+        with count_queries() as q:
+            client.get("/inkoop/toezeggingen" + view)
+        few[view] = q.count
     for n in range(4):
         awarded(make_user, make_org, org=make_org(name=f"Extra {n}"), title=f"Procedure {n}")
-    with count_queries() as many:
-        assert client.get("/inkoop/toezeggingen").status_code == 200
-    assert many.count == few.count
+    for view in ("", "?per=procedure"):
+        with count_queries() as many:
+            assert client.get("/inkoop/toezeggingen" + view).status_code == 200
+        assert many.count == few[view], view
 
 
 def test_procedure_list_runs_a_fixed_number_of_queries(client, make_user, make_org):
