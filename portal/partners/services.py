@@ -151,10 +151,15 @@ def register_organisation(user: User, data: dict) -> Organisation:
     return org
 
 
-def update_organisation(org: Organisation, by: User, data: dict) -> dict:
-    """Change the organisation's details (the KvK-nummer stays as registered)."""
-    data = {k: v for k, v in data.items() if k != "kvk"}
+def update_organisation(org: Organisation, by: User, data: dict, *, allow_kvk: bool = False) -> dict:
+    """Change the organisation's details. Only St. MBO (``allow_kvk``) corrects the KvK-nummer."""
+    if not allow_kvk:
+        data = {k: v for k, v in data.items() if k != "kvk"}
     fields = _clean_fields(data)
+    if "kvk" in fields and fields["kvk"] != org.kvk:
+        other = find_organisation_by_kvk(fields["kvk"])
+        if other is not None:
+            raise PartnerError(_("Dit KvK-nummer hoort al bij %(org)s.", org=other.name), field="kvk")
     changes = diff(org, fields)
     if changes:
         db.session.flush()
@@ -183,7 +188,11 @@ def request_to_join(user: User, org: Organisation, message: str = "") -> JoinReq
 
 
 def decide_join_request(join: JoinRequest, by: User, accept: bool, reason: str = "") -> JoinRequest:
-    """Accept (the user becomes ``lid``) or refuse an open join request; a second decision is refused."""
+    """Accept or refuse an open join request; a second decision is refused.
+
+    The user becomes ``lid``; of an organisation without a beheerder (an imported partner that nobody has
+    claimed yet; St. MBO decides then) the user becomes its first ``beheerder``.
+    """
     new_status = "geaccepteerd" if accept else "geweigerd"
     result = db.session.execute(
         update(JoinRequest).where(JoinRequest.id == join.id, JoinRequest.status == "open")
@@ -198,7 +207,8 @@ def decide_join_request(join: JoinRequest, by: User, accept: bool, reason: str =
         exists = db.session.scalar(select(Membership).where(Membership.organisation_id == org.id,
                                                             Membership.user_id == join.user_id))
         if exists is None:
-            db.session.add(Membership(user_id=join.user_id, organisation_id=org.id, role="lid"))
+            role = "lid" if beheerders(org) else "beheerder"
+            db.session.add(Membership(user_id=join.user_id, organisation_id=org.id, role=role))
     db.session.flush()
     record("organisation.join_" + ("accepted" if accept else "refused"), join, actor=by,
            organisation_id=org.id, summary=join.user.email)

@@ -24,6 +24,7 @@ from flask_login import current_user
 from sqlalchemy import extract, or_, select
 from sqlalchemy.orm import selectinload
 
+from portal.audit.models import AuditEntry
 from portal.database import paginate
 from portal.extensions import db
 from portal.panels import render_panels
@@ -116,8 +117,12 @@ def request_join():
                 _refuse(form, exc)
             else:
                 db.session.commit()
-                flash(_("Uw verzoek is verstuurd naar de beheerder van %(org)s. U krijgt bericht per e-mail.",
-                        org=org.name), "success")
+                if services.beheerders(org):
+                    flash(_("Uw verzoek is verstuurd naar de beheerder van %(org)s. U krijgt bericht per e-mail.",
+                            org=org.name), "success")
+                else:
+                    flash(_("%(org)s heeft nog geen beheerder in het portaal. St. MBO beoordeelt uw verzoek; u "
+                            "krijgt bericht per e-mail.", org=org.name), "success")
                 return redirect(url_for("main.home"))
     if org is not None:
         return render_template("partners/join.html", org=org, form=form), 400
@@ -584,8 +589,51 @@ def applications():
     stmt = select(Organisation).where(Organisation.partner_status == "aanvraag") \
         .options(selectinload(Organisation.municipality)) \
         .order_by(Organisation.applied_at.is_(None), Organisation.applied_at, Organisation.id)
+    # Join requests for organisations that nobody manages yet (imported partners) wait for St. MBO.
+    has_admin = select(Membership.id).where(Membership.organisation_id == JoinRequest.organisation_id,
+                                            Membership.role == "beheerder").exists()
+    unclaimed = db.session.scalars(
+        select(JoinRequest).where(JoinRequest.status == "open", ~has_admin)
+        .options(selectinload(JoinRequest.user), selectinload(JoinRequest.organisation))
+        .order_by(JoinRequest.created_at).limit(100)).all()
     return render_template("partners/applications.html", page=paginate(stmt), today=date.today(),
-                           form=forms.StatusChangeForm())
+                           form=forms.StatusChangeForm(), unclaimed=unclaimed)
+
+
+@bp.route("/partners/verzoeken/<int:request_id>", methods=["POST"])
+@requires(*STAFF_ROLES)
+def staff_decide_join(request_id):
+    join = get_or_404(JoinRequest, request_id)
+    form = forms.DecisionForm()
+    if not form.validate_on_submit():
+        flash(_("Kies accepteren of weigeren."), "error")
+        return redirect(url_for("partners.partner_detail", org_id=join.organisation_id))
+    try:
+        services.decide_join_request(join, _me(), form.decision.data == "accept", form.reason.data or "")
+    except services.PartnerError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("Uw besluit is opgeslagen en per e-mail doorgegeven."), "success")
+    return redirect(url_for("partners.partner_detail", org_id=join.organisation_id))
+
+
+@bp.route("/partners/<int:org_id>/gegevens", methods=["GET", "POST"])
+@requires(*STAFF_ROLES)
+def staff_edit(org_id):
+    org = get_or_404(Organisation, org_id)
+    form = forms.OrganisationForm(prefix="org", obj=org)
+    if form.validate_on_submit():
+        try:
+            services.update_organisation(org, _me(), form.data_for_rules(), allow_kvk=True)
+        except services.PartnerError as exc:
+            _refuse(form, exc)
+        else:
+            db.session.commit()
+            flash(_("De gegevens zijn opgeslagen."), "success")
+            return redirect(url_for("partners.partner_detail", org_id=org.id))
+    return render_template("partners/edit_org.html", org=org, form=form, staff=True), 400 if form.errors else 200
 
 
 def _detail(org, status_form=None, status=200):
@@ -599,11 +647,17 @@ def _detail(org, status_form=None, status=200):
                                    .order_by(ImpactJob.start_date.desc()).limit(25)).all()
     plekken = db.session.scalars(select(Stageplek).where(Stageplek.organisation_id == org.id)
                                  .order_by(Stageplek.id.desc())).all()
+    join_requests = db.session.scalars(select(JoinRequest).where(
+        JoinRequest.organisation_id == org.id, JoinRequest.status == "open")
+        .options(selectinload(JoinRequest.user)).order_by(JoinRequest.created_at)).all()
+    log = db.session.scalars(select(AuditEntry).where(AuditEntry.organisation_id == org.id)
+                             .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()).limit(20)).all()
     allowed = [action for action, spec in services.TRANSITIONS.items() if org.partner_status in spec[0]]
     status_form = status_form or forms.StatusChangeForm()
     status_form.action.choices = [c for c in status_form.action.choices if c[0] in allowed]
     return render_template("partners/partner_detail.html", org=org, memberships=memberships, history=history,
                            jobs=jobs_list, plekken=plekken, totals=services.job_totals([org.id]),
+                           join_requests=join_requests, log=log,
                            status_form=status_form, allowed=allowed,
                            label=services.label_statuses([org.id]).get(org.id),
                            panels=render_panels("partner_detail", org)), status
