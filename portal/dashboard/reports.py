@@ -21,6 +21,8 @@ from portal.partners import reference as ref
 
 SMALL_COUNT = 5
 SUPPRESSED = "<5"
+# A larger count left out so that a suppressed one cannot be worked out from a total (complementary suppression).
+COMPLEMENT = "x"
 # Column kinds: "text"; "count" (people or organisations: suppressed in exports); "number" (targets, numbers
 # of events or promises: never suppressed); "pct" (left out of exports, as a share can give a small count away).
 TEXT, COUNT, NUMBER, PCT = "text", "count", "number", "pct"
@@ -48,6 +50,8 @@ class Table:
     note: str = ""
     # The last row is a total: shown in the table, left out of the chart.
     total_row: bool = False
+    # Each counted thing falls in exactly one row, so the rows add up to a total shown somewhere.
+    partition: bool = False
 
 
 @dataclass
@@ -76,6 +80,16 @@ def suppress(value):
     return value
 
 
+def _complement(rows: list[list], column: int, total_row: bool) -> None:
+    """When one cell of a column that adds up to a total is suppressed, hide the smallest other count too."""
+    body = rows[:-1] if total_row else rows
+    if sum(1 for row in body if row[column] == SUPPRESSED) != 1:
+        return
+    others = [row for row in body if isinstance(row[column], int) and row[column] >= SMALL_COUNT]
+    if others:
+        min(others, key=lambda row: row[column])[column] = COMPLEMENT
+
+
 def for_export(subjects: list[Subject]) -> list[Subject]:
     """A copy of ``subjects`` fit for other organisations: small counts suppressed, percentages left out."""
     result = []
@@ -83,10 +97,14 @@ def for_export(subjects: list[Subject]) -> list[Subject]:
         tables = []
         for table in subject.tables:
             keep = [i for i, c in enumerate(table.columns) if c.kind != PCT]
+            columns = [table.columns[i] for i in keep]
             rows = [[suppress(row[i]) if table.columns[i].kind == COUNT else row[i] for i in keep]
                     for row in table.rows]
-            tables.append(replace(table, columns=[table.columns[i] for i in keep], rows=rows, chart=None,
-                                  chart_columns=[]))
+            if table.partition:
+                for index, column in enumerate(columns):
+                    if column.kind == COUNT:
+                        _complement(rows, index, table.total_row)
+            tables.append(replace(table, columns=columns, rows=rows, chart=None, chart_columns=[]))
         result.append(replace(subject, tables=tables))
     return result
 
@@ -190,7 +208,7 @@ def _targets_subject(filters, on, per_muni, targets, municipalities, scope) -> S
         columns=[Column(_("Gemeente"), TEXT), Column(_("Partners"), COUNT), Column(_("Doel partners"), NUMBER),
                  Column(_("Labels"), COUNT), Column(_("Doel labels"), NUMBER),
                  Column(_("Werkt aan het label"), COUNT), Column(_("Doel werkt aan het label"), NUMBER)],
-        rows=rows,
+        rows=rows, partition=True,
     )
     note = _("Doelen gelden voor alle sectoren samen.") if filters.sector else ""
     return Subject("doelen", _("Doelen"), _("Doelen en stand"), [summary, per_municipality], intro=note)
@@ -237,8 +255,9 @@ def _jobs_subject(filters) -> Subject:
     ):
         rows = [[_label(pairs, code), breakdown.counts.get(code, 0), breakdown.extra.get(code, 0)]
                 for code in _ordered_codes(pairs, breakdown.counts)]
+        # A job has one contract type, route and neighbourhood, but may have more target groups.
         tables.append(Table(key=key, title=title, columns=list(columns), rows=rows, chart="bar",
-                            chart_columns=[1, 2]))
+                            chart_columns=[1, 2], partition=key != "banen-doelgroep"))
     tables[1].note = _("Een baan met meer doelgroepen telt bij elke doelgroep mee.")
     return Subject("banen", _("Banen met impact"), _("Banen met impact"), tables,
                    intro=_("Banen die in de periode liepen; duurzaam is een contract van 6 maanden of langer."))
@@ -257,7 +276,7 @@ def _stage_subject(filters) -> Subject:
                  breakdown.extra.get(code, 0)] for code in _ordered_codes(pairs, breakdown.counts, all_ref)]
         rows.append([_("Totaal"), stats.offers, stats.places, stats.filled])
         tables.append(Table(key=key, title=title, columns=list(columns), rows=rows, chart="bar",
-                            chart_columns=[2, 3], total_row=True))
+                            chart_columns=[2, 3], total_row=True, partition=True))
     return Subject("stageplekken", _("Stageplekken"), _("Stageplekken"), tables,
                    intro=_("Stageplekken waarvan de periode in de gekozen periode valt (zonder periode: altijd)."))
 
@@ -301,7 +320,8 @@ def build_quarterly_report(year: int, quarter: int, municipality, *, external: b
     subjects = build_subjects(filters, points)
     if external:
         subjects = for_export(subjects)
-    version = (_("Extern: aantallen van 1 tot en met 4 zijn weergegeven als <5") if external
+    version = (_("Extern: aantallen van 1 tot en met 4 zijn weergegeven als <5; x is een groter aantal dat is "
+                 "weggelaten zodat een klein aantal niet uit een totaal is af te leiden") if external
                else _("Intern (St. MBO en gemeente): werkelijke aantallen, niet delen"))
     meta = [
         (_("Gemeente"), municipality.name),
