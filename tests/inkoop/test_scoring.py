@@ -2,6 +2,8 @@
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from portal.inkoop import scoring
 from portal.inkoop.scoring import BidInput, CriterionSpec, ScoringError, score_bids
@@ -127,3 +129,29 @@ def test_ranking_of_three_way_tie_and_after(app):
     # 79.999 rounds to 80.00: four tied, shown explicitly, then the 70.
     assert [r.rank for r in ranked] == [1, 1, 1, 1, 5]
     assert all(r.tied for r in ranked[:4]) and not ranked[4].tied
+
+
+# ----------------------------------------------------------------------------- properties
+
+prices = st.decimals(min_value="0.01", max_value="10000000", places=2, allow_nan=False, allow_infinity=False)
+
+
+@given(st.lists(prices, min_size=1, max_size=12))
+def test_relative_price_gives_the_lowest_full_points_and_never_more(values):
+    fractions = scoring.relative_price_fractions(dict(enumerate(values)))
+    lowest = min(values)
+    for key, price in enumerate(values):
+        assert 0 < fractions[key] <= 1
+        assert (fractions[key] == 1) == (price == lowest)
+
+
+@given(st.lists(st.decimals(min_value=0, max_value=100, places=2), min_size=1, max_size=15))
+def test_ranking_is_competition_ranking_with_explicit_ties(totals):
+    ranked = scoring.rank([scoring.BidResult(bid_id=i, total=t) for i, t in enumerate(totals)])
+    assert sorted(r.bid_id for r in ranked) == list(range(len(totals)))
+    for r in ranked:
+        better = sum(1 for other in ranked if other.key > r.key)
+        equal = sum(1 for other in ranked if other.key == r.key)
+        assert r.rank == better + 1
+        assert r.tied == (equal > 1)
+    assert [r.key for r in ranked] == sorted((r.key for r in ranked), reverse=True)
