@@ -694,7 +694,8 @@ def _months_before(moment: datetime, months: int) -> datetime:
 
 
 def purge_personal_data(now: datetime | None = None, months: int | None = None) -> tuple[int, int]:
-    """Remove public registrants' names, addresses and answers a set number of months after an event.
+    """Remove public registrants' names, addresses and answers (and the invitation list) a set number of
+    months after an event.
 
     Status, organisation and check-in stay, so attendance counts remain. Returns (events, registrations).
     """
@@ -720,6 +721,8 @@ def purge_personal_data(now: datetime | None = None, months: int | None = None) 
                 .values(name="", email="", organisation_name="", active_key=None, anonymised_at=now)
                 .execution_options(synchronize_session=False)
             )
+        # The invitation list holds addresses too.
+        db.session.execute(Invitation.__table__.delete().where(Invitation.event_id == event.id))
         event.purged_at = now
         total += len(ids)
         record("event.personal_data_purged", event, summary=_("%(n)s publieke aanmelding(en) geanonimiseerd",

@@ -5,6 +5,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from portal.audit.models import AuditEntry
+from portal.events import services
 from portal.events.models import Event, Registration
 from portal.extensions import db
 from tests.conftest import Mailbox, login
@@ -57,6 +58,8 @@ def test_public_registration_is_confirmed_by_the_mailed_link_with_ics_and_qr(cli
     assert str(calendar["method"]) == "PUBLISH"
     png = attachment(mail, "toegangscode.png")
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    # The QR code is exactly the code of this attendee's staff check-in link.
+    assert png == services.qr_png(f"http://localhost/evenementen/inchecken/{registration.token}")
     # The personal cancel link is in the mail; the QR code points at the staff check-in of this attendee.
     manage = path(Mailbox.link(mail, "/evenementen/inschrijving/"))
     assert registration.token in manage

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from portal.audit.models import AuditEntry
 from portal.database import utcnow
 from portal.events import services
-from portal.events.models import Answer, CheckIn, Event, Registration, ReminderLog
+from portal.events.models import Answer, CheckIn, Event, Invitation, Registration, ReminderLog
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
 from tests.conftest import login
@@ -252,6 +252,8 @@ def test_reminders_go_out_once(runner, make_event, mailbox):
 def test_purge_removes_public_personal_data_and_keeps_the_counts(app, runner, make_event, member, staff):
     user, org = member
     event = make_event(title="Studentenfestival 2024")
+    services.change_event(event, {"audience": "invitation"}, staff)
+    services.invite(event, ["sanne@example.nl", "nooit@example.nl", user.email], staff)
     question = services.add_question(event, "Dieetwensen", "text", "", False, staff)
     public = services.register_public(event, "Sanne de Vries", "sanne@example.nl", "Da Vinci College",
                                       {question.id: "vegetarisch"})
@@ -284,6 +286,7 @@ def test_purge_removes_public_personal_data_and_keeps_the_counts(app, runner, ma
     assert member_row.email == user.email  # members keep their registration history
     assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
     assert db.session.scalar(select(func.count()).select_from(CheckIn)) == 1
+    assert db.session.scalar(select(func.count()).select_from(Invitation)) == 0
     assert services.counts_for([event.id])[event.id] == before
     # The personal link of a purged registration is dead.
     assert services.registration_for_token(public.token) is None
