@@ -5,7 +5,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from portal.inkoop import labelcheck
+from portal.inkoop import labelcheck, sources
 
 inkoop_cli = AppGroup("inkoop", help="Inkoop en uitgifte.")
 
@@ -18,7 +18,7 @@ inkoop_cli = AppGroup("inkoop", help="Inkoop en uitgifte.")
 def labelcheck_command(supplier_file, on, out):
     """Check every KvK number of a CSV or XLSX supplier list on a date."""
     try:
-        day = date.fromisoformat(on) if on else date.today()
+        day = date.fromisoformat(on) if on else sources.today()
     except ValueError as exc:
         raise click.BadParameter("use YYYY-MM-DD", param_hint="--op") from exc
     try:

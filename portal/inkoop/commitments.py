@@ -72,14 +72,14 @@ class Progress:
     def state(self) -> str:
         if self.realised is not None and self.realised >= self.commitment.promised:
             return "gerealiseerd"
-        if self.commitment.due_date < date.today():
+        if self.commitment.due_date < sources.today():
             return "achter"
         return "loopt"
 
 
 def progress(commitments: list[Commitment], *, today: date | None = None) -> list[Progress]:
     """Promised against realised, counted from jobs and stageplekken logged since the award (two queries)."""
-    today = today or date.today()
+    today = today or sources.today()
     org_ids = {c.organisation_id for c in commitments}
     kinds = {c.kind for c in commitments}
     jobs = sources.logged_impact_job_starts(org_ids) if "impact_jobs" in kinds else []
@@ -109,7 +109,7 @@ def add_follow_up(organisation, *, by, held_on: date, note: str, procedure_id: i
     note = (note or "").strip()
     if not note:
         raise ProcedureError(_("Beschrijf wat er is besproken."), field="note")
-    if held_on > date.today():
+    if held_on > sources.today():
         raise ProcedureError(_("Een gesprek kan niet in de toekomst zijn gevoerd."), field="held_on")
     own = {c.id: c for c in organisation_commitments(organisation.id)}
     if procedure_id is not None and procedure_id not in {c.procedure_id for c in own.values()}:

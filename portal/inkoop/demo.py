@@ -54,7 +54,7 @@ def _score(procedure, user, grades: dict):
 
 def seed(accounts):
     buyer, officer = accounts["inkoop"], accounts["gemeente"]
-    today = date.today()
+    today = sources.today()
 
     # --- an awarded tender in a category with vulnerable jobs --------------------------------------
     closing = today - timedelta(days=150)

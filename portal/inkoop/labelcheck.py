@@ -13,6 +13,7 @@ from portal.partners.models import Organisation
 from portal.validators import InvalidNumber, normalise_kvk
 
 MAX_ROWS = 5000
+MAX_BYTES = 5 * 1024 * 1024
 KVK_HEADER = re.compile(r"k\.?\s*v\.?\s*k", re.IGNORECASE)
 
 

@@ -314,7 +314,7 @@ def freeze_label_status(procedure: Procedure) -> None:
 def close_procedure(procedure: Procedure, *, by, today: date | None = None) -> None:
     """After the closing date: no more bids; the label status on the closing date is frozen."""
     ensure_editable(procedure, "open")
-    today = today or date.today()
+    today = today or sources.today()
     if today < procedure.closing_date:
         raise ProcedureError(_("De sluitingsdatum (%(date)s) is nog niet voorbij.",
                                date=procedure.closing_date.isoformat()))
@@ -387,7 +387,7 @@ def award_procedure(procedure: Procedure, *, by, today: date | None = None) -> B
         best = scoring.winner(results)
     except scoring.ScoringError as exc:
         raise ProcedureError(str(exc)) from exc
-    today = today or date.today()
+    today = today or sources.today()
     _move(procedure, "beoordeling", "gegund", awarded_at=utcnow(), awarded_on=today, awarded_bid_id=best.bid_id)
     bid = db.session.get(Bid, best.bid_id)
     created = commitments.create_from_bid(procedure, bid, start=today)

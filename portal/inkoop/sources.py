@@ -5,11 +5,19 @@ rest of inkoop stays pure and tests can stand in for a package with ``monkeypatc
 """
 import importlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from portal.extensions import db
+
+TZ = ZoneInfo("Europe/Amsterdam")
+
+
+def today() -> date:
+    """The calendar day in Dordrecht (the server may run in UTC)."""
+    return datetime.now(TZ).date()
 
 
 @dataclass

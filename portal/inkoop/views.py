@@ -17,7 +17,7 @@ from portal.auth.models import User, UserRole
 from portal.database import paginate
 from portal.extensions import db
 from portal.inkoop import commitments as commitment_rules
-from portal.inkoop import evaluation, labelcheck, panels, procedures, scoring  # noqa: F401 - panels registers
+from portal.inkoop import evaluation, labelcheck, panels, procedures, scoring, sources  # noqa: F401 - panels registers
 from portal.inkoop.forms import (
     BidForm,
     BulkCheckForm,
@@ -63,7 +63,7 @@ def _refused(exc):
 
 
 def _check_date(form) -> date:
-    return form.op.data if form.validate() and form.op.data else date.today()
+    return form.op.data if form.validate() and form.op.data else sources.today()
 
 
 # ----------------------------------------------------------------------------- label check
@@ -76,14 +76,14 @@ def check():
     if form.q.data and form.q.data.strip():
         page = paginate(labelcheck.search_statement(form.q.data))
         rows = labelcheck.status_rows(page.items, on)
-    return render_template("inkoop/check.html", form=form, page=page, rows=rows, on=on, today=date.today())
+    return render_template("inkoop/check.html", form=form, page=page, rows=rows, on=on, today=sources.today())
 
 
 def _organisation_check(org_id: int):
     org = get_or_404(Organisation, org_id)
     form = CheckDateForm(request.args)
     on = _check_date(form)
-    today = date.today()
+    today = sources.today()
     on_date = labelcheck.status_rows([org], on)[org.id]
     now = on_date if on == today else labelcheck.status_rows([org], today)[org.id]
     return org, form, on, today, on_date, now
@@ -109,12 +109,15 @@ def check_proof(org_id):
 @requires(*BUYERS)
 def bulk_check():
     form = BulkCheckForm()
-    rows, on = None, date.today()
+    rows, on = None, sources.today()
     if form.validate_on_submit():
-        on = form.op.data or date.today()
+        on = form.op.data or sources.today()
         upload = form.file.data
+        data = upload.read(labelcheck.MAX_BYTES + 1)
         try:
-            values = labelcheck.read_supplier_file(upload.filename, upload.read(10 * 1024 * 1024 + 1))
+            if len(data) > labelcheck.MAX_BYTES:
+                raise labelcheck.LabelCheckError(_("Het bestand is groter dan 5 MB. Stuur alleen de KvK-kolom mee."))
+            values = labelcheck.read_supplier_file(upload.filename, data)
         except labelcheck.LabelCheckError as exc:
             form.file.errors.append(str(exc))
         else:
@@ -130,7 +133,7 @@ def bulk_check_xlsx():
     try:
         on = date.fromisoformat(request.form.get("op", ""))
     except ValueError:
-        on = date.today()
+        on = sources.today()
     rows = labelcheck.bulk_check(values, on)
     return Response(labelcheck.bulk_xlsx(rows, on),
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -238,7 +241,7 @@ def _render_procedure(procedure, criterion_form=None, panel_form=None, status=20
                            panel_form=panel_form, ranked=ranked, problem=problem, member=member,
                            weight_total=weights, bids={b.id: b for b in procedure.bids},
                            can_see_scores=evaluation.can_see_panel_scores(procedure, current_user),
-                           submitted=sum(1 for m in procedure.panel if m.submitted_at), today=date.today()), status
+                           submitted=sum(1 for m in procedure.panel if m.submitted_at), today=sources.today()), status
 
 
 @bp.route("/procedures/<int:procedure_id>")
@@ -528,7 +531,7 @@ def report(procedure_id):
     procedure = _load_procedure(procedure_id)
     if not evaluation.can_see_panel_scores(procedure, current_user):
         abort(403)
-    return render_template("inkoop/report.html", today=date.today(), **evaluation.report_data(procedure))
+    return render_template("inkoop/report.html", today=sources.today(), **evaluation.report_data(procedure))
 
 
 @bp.route("/procedures/<int:procedure_id>/rapport.xlsx")
