@@ -4,7 +4,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, SelectField
-from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
 from portal.dashboard.metrics import MAX_QUARTERS, quarter_of
 from portal.dashboard.targets import FIRST_YEAR, LAST_YEAR
@@ -81,7 +81,7 @@ class ReportForm(FlaskForm):
     versie = RadioField(_l("Versie"), default="extern", choices=[
         ("extern", _l("Om te delen: aantallen onder 5 als <5")),
         ("intern", _l("Intern: werkelijke aantallen")),
-    ], validators=[InputRequired(_l("Kies een versie."))])
+    ], validators=[DataRequired(_l("Kies een versie."))])  # left out of a link: the version to share
 
     def __init__(self, *args, municipalities=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,9 +2,11 @@
 
 Statuses on a date are read from the history tables of the partners and label packages, with the same
 meaning as ``partner_status_on`` and ``portal.label.history.label_status_on``:
-- partner on D: the last partnership change with ``valid_from <= D`` has status ``partner``;
+- partner on D: the last partnership change with ``valid_from <= D`` has status ``partner`` (a suspended
+  partnership does not count);
 - label on D: of the organisation's labels started on or before D the last one counts; it is ``geldig`` when
-  its last status change on or before D (if any) is ``geldig``/``verlopen`` and D is not after ``valid_until``;
+  its last status change on or before D (if any) is ``geldig``/``verlopen`` and D is not after ``valid_until``
+  (counted whatever the partnership status, as the public register and the label check show it);
 - werkt aan het label on D: an assessment started on or before D and not decided before or on D, for an
   organisation that does not hold a valid label on D (the three groups of the targets do not overlap).
 

@@ -143,10 +143,11 @@ def _scope_name(filters: Filters, municipality_names: dict) -> str:
     return _("Drechtsteden (alle gemeenten)")
 
 
-def build_subjects(filters: Filters, trend_points: list[QuarterPoint]) -> list[Subject]:
+def build_subjects(filters: Filters, trend_points: list[QuarterPoint], municipalities=None) -> list[Subject]:
     """Every subject of the dashboard and the report for ``filters``: a fixed number of queries."""
     on = filters.reference_date
-    municipalities = metrics.municipalities()
+    if municipalities is None:
+        municipalities = metrics.municipalities()
     names = {m.id: m.name for m in municipalities}
     dates = [p.on for p in trend_points] + [on]
     counts = metrics.status_counts(dates, filters)

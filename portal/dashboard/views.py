@@ -27,11 +27,9 @@ def index():
     municipality_id, sector = None, None
     if form.validate():
         start, end = form.van.data or start, form.tot.data or end
-        if start > end:
-            start = end
         municipality_id, sector = form.gemeente.data, form.sector.data or None
     filters = metrics.Filters(start=start, end=end, municipality_id=municipality_id, sector=sector)
-    subjects = reports.build_subjects(filters, metrics.quarter_points(start, end))
+    subjects = reports.build_subjects(filters, metrics.quarter_points(start, end), municipalities)
     chart_svgs = {table.key: charts.chart_for(table) for subject in subjects for table in subject.tables}
     report_form = ReportForm(data={"jaar": end.year, "kwartaal": metrics.quarter_of(end),
                                    "gemeente": municipality_id, "versie": "extern"},

@@ -131,6 +131,9 @@ def test_report_choice_without_or_with_bad_parameters(client, login_as, dataset)
     assert response.status_code == 400 and "Er is een probleem" in response.get_data(as_text=True)
     response = client.get("/dashboard/kwartaalrapportage.xlsx?kwartaal=9")
     assert response.status_code == 302 and "/dashboard/kwartaalrapportage?" in response.headers["Location"]
+    # A link that does not say which version gets the one fit for sharing.
+    response = client.get(f"/dashboard/kwartaalrapportage.xlsx?jaar=2024&kwartaal=2&gemeente={dataset.dordrecht.id}")
+    assert response.status_code == 200 and "-intern" not in response.headers["Content-Disposition"]
 
 
 def test_cli_writes_the_same_file_as_the_download(client, login_as, runner, dataset, tmp_path):
