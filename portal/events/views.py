@@ -48,7 +48,7 @@ def _audience_name(audience):
     return AUDIENCE_NAMES.get(audience, audience)
 
 
-@bp.app_template_filter("markdown")
+@bp.app_template_filter("event_markdown")
 def _markdown(text):
     return services.render_description(text)
 
