@@ -46,7 +46,7 @@ from portal.label.forms import (
     ThemeForm,
     VersionForm,
 )
-from portal.label.history import label_status_of, label_status_on, verification_path
+from portal.label.history import label_status_of, label_status_on, status_of, today, verification_path
 from portal.label.models import (
     Assessment,
     CriteriaSet,
@@ -723,13 +723,12 @@ def _verification_url(label: Label) -> str:
 @public
 def verify(certificate_number):
     label = _label_by_certificate(certificate_number)
-    own = label_status_of(label.organisation_id)
-    from portal.label.history import status_of, today
-
-    status = status_of(label, label.history, today())
-    successor = own.certificate_number if own.label_id not in (None, label.id) else None
-    return render_template("label/verify.html", label=label, status=status, successor=successor,
-                           url=_verification_url(label), today=today())
+    on = today()
+    successor = db.session.scalar(
+        select(Label.certificate_number).where(Label.organisation_id == label.organisation_id,
+                                               Label.valid_from > label.valid_from).order_by(Label.valid_from))
+    return render_template("label/verify.html", label=label, status=status_of(label, label.history, on),
+                           successor=successor, url=_verification_url(label), today=on)
 
 
 @bp.route("/verificatie/<certificate_number>/qr.svg")

@@ -164,3 +164,22 @@ def test_partner_list_hook_filters_and_shows_label_status(app, make_org, member_
     with app.test_request_context():
         texts = list_texts([org.id, other.id])
     assert texts[org.id].startswith("geldig t/m") and other.id not in texts
+
+
+def test_verification_of_a_renewed_label_points_to_its_successor(client, member_org, staff):
+    org, member = member_org
+    _, first = approve_now(org, member, staff)
+    move_label(first, today() - timedelta(days=700))
+    _, second = approve_now(org, member, staff)
+    old_page = client.get(f"/label/verificatie/{first.certificate_number}").get_data(as_text=True)
+    assert "Het label is geldig" in old_page and second.certificate_number in old_page
+    new_page = client.get(f"/label/verificatie/{second.certificate_number}").get_data(as_text=True)
+    assert "gaat in op" in new_page and "Opvolger" not in new_page
+
+
+def test_non_partner_sees_the_way_to_partnership(client, make_user, make_org, label_set):
+    user = make_user()
+    make_org(status="aanvraag", members=[user])
+    login(client, user.email)
+    text = client.get("/label/zelfscan").get_data(as_text=True)
+    assert "Zodra uw organisatie partner is" in text and "Zelfscan starten</button>" not in text
