@@ -10,7 +10,7 @@ from portal.database import utcnow
 from portal.extensions import db
 from portal.inkoop import scoring
 from portal.inkoop.models import ConsensusScore, EvaluatorScore, PanelMember, Procedure
-from portal.inkoop.procedures import ProcedureError, ensure_editable
+from portal.inkoop.procedures import ProcedureError, ensure_editable, flush_or_refuse
 
 
 def panel_member(procedure: Procedure, user) -> PanelMember | None:
@@ -104,7 +104,7 @@ def save_scores(procedure: Procedure, user, entries: dict, *, submit: bool = Fal
             score.score, score.motivation = value, motivation
     if problems:
         raise ProcedureError(" ".join(problems))
-    db.session.flush()
+    flush_or_refuse(_("Uw scores zijn intussen in een ander venster opgeslagen. Laad de pagina opnieuw."))
     if submit:
         missing = [(b, c) for b in bids.values() for c in criteria.values() if (b.id, c.id) not in existing]
         if missing:
@@ -154,7 +154,7 @@ def set_consensus(procedure: Procedure, user, *, bid_id: int, criterion_id: int,
         db.session.add(row)
     else:
         row.score, row.motivation, row.set_by_id = value, motivation, user.id
-    db.session.flush()
+    flush_or_refuse(_("De consensusscore is intussen al vastgelegd. Laad de pagina opnieuw."))
     record("inkoop.consensus_set", procedure, actor=user,
            changes={"bid": bid_id, "criterion": criterion_id, "score": [old, [str(value), motivation]]})
     return row

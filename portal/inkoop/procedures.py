@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from portal.audit.services import record
 from portal.database import utcnow
@@ -37,6 +38,14 @@ class ProcedureError(ValueError):
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.field = field
+
+
+def flush_or_refuse(message: str) -> None:
+    """Flush; a unique constraint that another request beat us to becomes a refusal, not a 500."""
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        raise ProcedureError(message) from exc
 
 
 def ensure_editable(procedure: Procedure, *allowed: str) -> None:
@@ -201,7 +210,7 @@ def add_panel_member(procedure: Procedure, user, *, by, is_chair: bool = False) 
             m.is_chair = False
     member = PanelMember(user=user, is_chair=is_chair)
     procedure.panel.append(member)
-    db.session.flush()
+    flush_or_refuse(_("Deze persoon zit al in het beoordelingspanel."))
     record("inkoop.panel_member_added", procedure, actor=by,
            summary=f"{user.email}{' (voorzitter)' if is_chair else ''}")
     return member
@@ -225,7 +234,7 @@ def _organisation_for_kvk(kvk: str, name: str, *, by) -> Organisation:
     # A bidder need not be a partner: it gets a plain record without partnership.
     org = Organisation(name=name.strip(), kvk=kvk, partner_status="geen")
     db.session.add(org)
-    db.session.flush()
+    flush_or_refuse(_("Deze organisatie is intussen al vastgelegd. Verstuur het formulier opnieuw."))
     record("inkoop.organisation_registered", org, actor=by, summary=f"{org.name} ({kvk}) als inschrijver")
     return org
 
@@ -256,7 +265,7 @@ def enter_bid(procedure: Procedure, *, by, kvk: str, name: str = "", price=None,
         if quantity:
             bid.commitments.append(BidCommitment(kind=kind, quantity=quantity))
     procedure.bids.append(bid)
-    db.session.flush()
+    flush_or_refuse(_("Deze inschrijving is intussen al ingevoerd. Laad de pagina opnieuw."))
     record("inkoop.bid_entered", bid, actor=by, organisation_id=org.id,
            summary=f"{procedure.title}: {org.name}",
            changes={"price": price, "commitments": {c.kind: c.quantity for c in bid.commitments}})

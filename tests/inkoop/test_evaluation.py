@@ -2,6 +2,7 @@
 import io
 from decimal import Decimal as D
 
+import pytest
 from openpyxl import load_workbook
 
 from portal.extensions import db
@@ -196,3 +197,17 @@ def login_buyer(client, make_user):
     user = make_user("inkoop")
     login(client, user.email)
     return user
+
+
+def test_a_score_saved_meanwhile_in_another_window_is_a_refusal_not_an_error(make_user, make_org, monkeypatch):
+    procedure, bids, buyer, chair, other, outsider = setup_panel(make_user, make_org)
+    quality = evaluation.quality_criteria(procedure)[0]
+    entries = {(bids[0].id, quality.id): ("6", "Eerste venster")}
+    evaluation.save_scores(procedure, other, entries)
+    db.session.commit()
+    # The second window read the scores before the first one saved.
+    monkeypatch.setattr(evaluation, "own_scores", lambda procedure, user: {})
+    with pytest.raises(procedures.ProcedureError, match="ander venster"):
+        evaluation.save_scores(procedure, other, {(bids[0].id, quality.id): ("8", "Tweede venster")})
+    db.session.rollback()
+    assert db.session.scalar(db.select(EvaluatorScore.motivation)) == "Eerste venster"
