@@ -233,6 +233,19 @@ def login(base: str, role: str, warm_paths=()) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in session.cookies)
 
 
+def drain(base: str, limit: float = 180) -> float:
+    """Wait until /healthz answers within a second again (bounded); returns the seconds waited."""
+    began = time.monotonic()
+    while time.monotonic() - began < limit:
+        try:
+            t0 = time.monotonic()
+            if http_get(base + "/healthz", timeout=limit)[0] == 200 and time.monotonic() - t0 < 1:
+                break
+        except OSError:
+            time.sleep(1)
+    return round(time.monotonic() - began, 1)
+
+
 def merge_cookies(header: str, jar) -> str:
     """The Cookie header ``header`` updated with the cookies a response set."""
     cookies = dict(part.split("=", 1) for part in header.split("; ") if "=" in part)

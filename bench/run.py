@@ -27,8 +27,8 @@ ROUTES = [
     ("register_search", "label.register", None, "page"),
     ("org_home", "partners.org_home", "ondernemer", "page"),
     ("staff_partners", "partners.staff_list", "mbo_staff", "page"),
-    ("dashboard", "dashboard.index", "gemeente", "page"),
     ("event_page", "events.detail", None, "page"),
+    ("dashboard", "dashboard.index", "gemeente", "page"),  # last: the slowest, its backlog delays the next
 ]
 GOALS = {"page_p95_ms": 200, "api_p95_ms": 50, "api_share_of_baseline": 0.5}
 
@@ -81,7 +81,12 @@ def data_context(url: str, event_path: str | None) -> dict:
                 event_path = f"/evenementen/{eid}" if eid else None
         db.engine.dispose()
     rng = random.Random(8)
-    return {"kvks": rng.sample(kvks, min(2000, len(kvks))), "event_path": event_path, "app": app}
+    sample = rng.sample(kvks, min(2000, len(kvks)))
+    # The first path is the one whose queries are counted: the first organisation (it holds a label at
+    # every data size), so the counts of two sizes compare like with like.
+    first = kvks[0] if kvks else None
+    sample = [first] + [k for k in sample if k != first] if first else sample
+    return {"kvks": sample, "event_path": event_path, "app": app}
 
 
 def query_counts(url: str, ctx: dict, names) -> dict:
@@ -176,6 +181,8 @@ def load(url: str, ctx: dict, names, duration: float, concurrency: int, warmup: 
             if warmup:
                 common.wrk(server.base, paths, warmup, concurrency, cookie)
             data = common.wrk(server.base, paths, duration, concurrency, cookie)
+            # Requests that wrk gave up on still occupy the workers: let them drain before the next route.
+            data["drain_s"] = common.drain(server.base)
             data.update(kind=kind, status="ok", paths=len(paths), role=role or "anonymous")
             data["loadavg_after"] = __import__("os").getloadavg()[0]
             results[name] = data
@@ -195,6 +202,8 @@ def verdicts(routes: dict, counts_big: dict, counts_small: dict) -> dict:
             out[name] = [data.get("status", "?")]
             continue
         misses = []
+        if not data.get("requests"):
+            misses.append(f"no request completed within {data.get('duration_us', 0) / 1e6:.0f} s")
         if data["kind"] == "page" and data["p95_ms"] >= GOALS["page_p95_ms"]:
             misses.append(f"p95 {data['p95_ms']} ms >= {GOALS['page_p95_ms']}")
         if data["kind"] == "api":
