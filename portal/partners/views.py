@@ -54,7 +54,7 @@ from portal.permissions import (
 bp = Blueprint("partners", __name__)
 
 
-@bp.app_context_processor
+@bp.context_processor
 def partner_labels():
     """Labels of the reference codes, for every template that shows partner data."""
     return {"ref": ref, "label_of": ref.label_of}
