@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, and_, case, distinct, func, literal, or_, select, union_all
+from sqlalchemy import Date, and_, case, cast, distinct, func, literal, or_, select, union_all
 
 from portal import import_optional
+from portal.database import is_postgres
 from portal.extensions import db
 from portal.label.models import Assessment, Label, LabelStatusChange
 from portal.partners.models import (
@@ -97,6 +98,13 @@ def _as_date(value) -> date:
 
 def _local_midnight_utc(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=TZ).astimezone(ZoneInfo("UTC"))
+
+
+def _utc_date(column):
+    """The UTC calendar date of a UTCDateTime column, in SQL."""
+    if is_postgres():
+        return cast(func.timezone("UTC", column), Date)
+    return func.date(column)  # SQLite keeps UTC timestamps as ISO text
 
 
 # --------------------------------------------------------------------------- filters on organisations
@@ -371,7 +379,8 @@ def commitments(filters: Filters) -> list[CommitmentRow] | None:
     """Commitments running in the period, promised against realised on the peildatum: one query.
 
     Realised counts as in ``portal.inkoop.commitments.progress``: impact jobs started since the commitment's start,
-    places of stageplekken starting since then, and for the other kinds what the organisation reported.
+    places of stageplekken starting since then (``inkoop.sources.logged_stageplekken``), and for the other kinds
+    what the organisation reported.
     """
     models = import_optional("portal.inkoop.models")
     if models is None:
@@ -382,9 +391,11 @@ def commitments(filters: Filters) -> list[CommitmentRow] | None:
             .where(ImpactJob.organisation_id == Commitment.organisation_id,
                    ImpactJob.start_date >= Commitment.start_date, ImpactJob.start_date <= ref)
             .correlate(Commitment).scalar_subquery())
+    # A stageplek starts at its period's start, or on the day it was logged when it has no period.
+    place_start = func.coalesce(Stageplek.period_start, _utc_date(Stageplek.created_at))
     places = (select(func.coalesce(func.sum(Stageplek.places), 0))
               .where(Stageplek.organisation_id == Commitment.organisation_id,
-                     Stageplek.period_start >= Commitment.start_date, Stageplek.period_start <= ref)
+                     place_start >= Commitment.start_date, place_start <= ref)
               .correlate(Commitment).scalar_subquery())
     realised = case((Commitment.kind == "impact_jobs", jobs), (Commitment.kind == "stageplekken", places),
                     else_=Commitment.reported_realised)

@@ -153,5 +153,13 @@ def events_and_commitments(dataset):
     db.session.add(Commitment(organisation_id=dataset.alfa.id, procedure_id=procedure.id, bid_id=bid.id,
                               kind="jobs", promised=10, start_date=date(2024, 1, 1), due_date=date(2024, 6, 1),
                               reported_realised=4))
+    db.session.add(Commitment(organisation_id=dataset.alfa.id, procedure_id=procedure.id, bid_id=bid.id,
+                              kind="stageplekken", promised=2, start_date=date(2024, 1, 1), due_date=date(2025, 1, 1)))
+    # Delta's hbo stageplek has no period: it counts from the day it was logged (today).
+    bid_delta = Bid(procedure_id=procedure.id, organisation_id=dataset.delta.id)
+    db.session.add(bid_delta)
+    db.session.flush()
+    db.session.add(Commitment(organisation_id=dataset.delta.id, procedure_id=procedure.id, bid_id=bid_delta.id,
+                              kind="stageplekken", promised=4, start_date=date(2024, 1, 1), due_date=date(2099, 1, 1)))
     db.session.commit()
     return SimpleNamespace(event=event, procedure=procedure)

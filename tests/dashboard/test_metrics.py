@@ -90,4 +90,21 @@ def test_commitments_promised_against_realised(dataset, events_and_commitments):
     # Alfa logged two impact jobs starting since 1-1-2024; the jobs on site were reported in a follow-up.
     assert (rows["impact_jobs"].promised, rows["impact_jobs"].realised, rows["impact_jobs"].behind) == (3, 2, 0)
     assert (rows["jobs"].promised, rows["jobs"].realised, rows["jobs"].behind) == (10, 4, 1)
+    # Alfa's mbo 2 stageplek (3 places) started in February; Delta's has no period and was logged today.
+    assert (rows["stageplekken"].commitments, rows["stageplekken"].promised, rows["stageplekken"].realised,
+            rows["stageplekken"].met) == (2, 6, 3, 1)
+    now = {r.kind: r for r in metrics.commitments(Filters(start=date.today(), end=date.today()))}
+    assert (now["stageplekken"].promised, now["stageplekken"].realised) == (4, 6)
     assert metrics.commitments(Filters(start=Q2_START, end=Q2_END, municipality_id=dataset.zwijndrecht.id)) == []
+
+
+def test_commitment_sums_agree_with_the_inkoop_progress_rule(dataset, events_and_commitments):
+    from portal.inkoop.commitments import progress
+    from portal.inkoop.models import Commitment
+
+    expected = {}
+    for p in progress(list(db.session.scalars(select(Commitment))), today=Q2_END):
+        promised, realised = expected.get(p.commitment.kind, (0, 0))
+        expected[p.commitment.kind] = (promised + p.commitment.promised, realised + (p.realised or 0))
+    rows = metrics.commitments(Filters(start=date(2024, 1, 1), end=Q2_END))
+    assert {r.kind: (r.promised, r.realised) for r in rows} == expected
