@@ -149,3 +149,33 @@ def make_partner_org(live_server, name, members=(), status="partner", municipali
         result = (org.id, org.kvk)
         db.session.remove()
     return result
+
+
+def structure_problems(page) -> list[str]:
+    """What axe-core 4.x no longer reports but a screen reader still trips over: ids used twice on the page
+    (a label or aria-labelledby then points at the first element only) and form controls without a name."""
+    return page.evaluate("""() => {
+        const problems = [];
+        const seen = new Map();
+        // Hidden inputs are never pointed at: two forms may each carry id="csrf_token".
+        for (const el of document.querySelectorAll('[id]:not(input[type=hidden])')) {
+            seen.set(el.id, (seen.get(el.id) || 0) + 1);
+        }
+        for (const [id, n] of seen) if (n > 1) problems.push(`id "${id}" is used ${n} times`);
+        const controls = document.querySelectorAll(
+            'input:not([type=hidden]):not([type=submit]):not([type=button]), select, textarea');
+        for (const el of controls) {
+            const named = (el.labels && el.labels.length) || el.getAttribute('aria-label')
+                || el.getAttribute('aria-labelledby') || el.getAttribute('title');
+            if (!named) problems.push(`${el.outerHTML.slice(0, 120)} has no label of its own`);
+        }
+        return problems;
+    }""")
+
+
+def assert_sound_page(page, name: str | None = None):
+    """axe-core (WCAG 2.0/2.1 A and AA) and, on top, unique ids and a label for every form control."""
+    results = assert_accessible(page, name)
+    problems = structure_problems(page)
+    assert not problems, f"structure problems on {name or page.url}:\n" + "\n".join(f"- {p}" for p in problems)
+    return results

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from portal.extensions import db
 from tests.browser.helpers import (
-    assert_accessible,
+    assert_sound_page,
     log_in,
     make_verified_user,
     unique_email,
@@ -67,7 +67,7 @@ def test_public_registration_confirm_ics_cancel_and_check_in_on_a_phone(make_pag
     page = make_page()
     page.goto("/evenementen/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Evenementen")
-    assert_accessible(page, "event calendar")
+    assert_sound_page(page, "event calendar")
     page.get_by_role("link", name=title).click()
     expect(page).to_have_url(re.compile(rf"/evenementen/{event_id}$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
@@ -75,14 +75,14 @@ def test_public_registration_confirm_ics_cancel_and_check_in_on_a_phone(make_pag
     expect(programme).to_contain_text("Opening door de wethouder")
     expect(programme).to_contain_text("15:00")
     expect(page.locator(".summary-list")).to_contain_text("Inschrijving open")
-    assert_accessible(page, "event page (anonymous)")
+    assert_sound_page(page, "event page (anonymous)")
 
     page.get_by_role("link", name="Inschrijven", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Inschrijven: {title}")
-    assert_accessible(page, "public registration form")
+    assert_sound_page(page, "public registration form")
     page.get_by_role("button", name="Inschrijven").click()
     expect(page.locator(".error-summary")).to_contain_text("Vul uw naam in.")
-    assert_accessible(page, "public registration form with errors")
+    assert_sound_page(page, "public registration form with errors")
 
     page.get_by_label("Naam").fill("Noor Bakker")
     page.get_by_label("E-mailadres").fill(email)
@@ -91,18 +91,18 @@ def test_public_registration_confirm_ics_cancel_and_check_in_on_a_phone(make_pag
     page.get_by_role("button", name="Inschrijven").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Kijk in uw mailbox")
     expect(page.get_by_text(email)).to_be_visible()
-    assert_accessible(page, "check your mailbox (event)")
+    assert_sound_page(page, "check your mailbox (event)")
 
     # --- the mailed link confirms
     request_mail = wait_for_subject(mailbox, email, f"Bevestig uw aanmelding: {title}")
     page.goto(Mailbox.link(request_mail, "/bevestigen"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Aanmelding bevestigen")
     expect(page.get_by_text("U bevestigt de aanmelding van Noor Bakker voor:")).to_be_visible()
-    assert_accessible(page, "confirm registration")
+    assert_sound_page(page, "confirm registration")
     page.get_by_role("button", name="Ja, ik kom").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Uw aanmelding")
     expect(page.get_by_role("status")).to_have_text("U bent aangemeld.")
-    assert_accessible(page, "my registration (confirmed)")
+    assert_sound_page(page, "my registration (confirmed)")
 
     # --- the confirmation carries the calendar file and the personal link
     confirmation = wait_for_subject(mailbox, email, f"Aanmelding bevestigd: {title}")
@@ -127,7 +127,7 @@ def test_public_registration_confirm_ics_cancel_and_check_in_on_a_phone(make_pag
     expect(other.get_by_text("U bent afgemeld. Jammer dat u niet komt!")).to_be_visible()
     expect(other.get_by_role("status").filter(has_text=re.compile(r"^U bent afgemeld\.$"))).to_be_visible()
     expect(other.get_by_role("button", name="Afmelden")).to_have_count(0)
-    assert_accessible(other, "my registration (cancelled)")
+    assert_sound_page(other, "my registration (cancelled)")
     wait_for_subject(mailbox, email, f"Afmelding ontvangen: {title}")
 
     # --- at the door: staff check Jan Jansen in on a phone
@@ -139,7 +139,7 @@ def test_public_registration_confirm_ics_cancel_and_check_in_on_a_phone(make_pag
     expect(phone.get_by_role("heading", level=1)).to_have_text("Inchecken")
     expect(phone.locator(".check-in-count")).to_have_text("0 van 1 ingecheckt")  # Noor cancelled
     assert fits_the_screen(phone), "the check-in page scrolls sideways on a phone"
-    assert_accessible(phone, "check-in list on a phone")
+    assert_sound_page(phone, "check-in list on a phone")
 
     phone.get_by_label("Zoek op naam of organisatie").fill("jansen")
     phone.get_by_role("button", name="Zoeken").tap()
@@ -149,7 +149,7 @@ def test_public_registration_confirm_ics_cancel_and_check_in_on_a_phone(make_pag
     box = button.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["viewport"]["width"], box
     assert box["height"] >= 24, box  # a target a finger can hit
-    assert_accessible(phone, "check-in search result on a phone")
+    assert_sound_page(phone, "check-in search result on a phone")
     button.tap()
 
     expect(phone.get_by_text("Jan Jansen is ingecheckt.")).to_be_visible()
@@ -158,7 +158,7 @@ def test_public_registration_confirm_ics_cancel_and_check_in_on_a_phone(make_pag
     expect(item.locator(".status")).to_have_text(re.compile(r"^Ingecheckt \d\d:\d\d$"))
     expect(item.get_by_role("button", name="Ongedaan maken Jan Jansen")).to_be_visible()
     assert fits_the_screen(phone), "the check-in page scrolls sideways on a phone after checking in"
-    assert_accessible(phone, "check-in list after checking in, on a phone")
+    assert_sound_page(phone, "check-in list after checking in, on a phone")
 
 
 def fits_the_screen(page) -> bool:

@@ -13,7 +13,7 @@ from datetime import date
 from playwright.sync_api import expect
 
 from tests.browser.helpers import (
-    assert_accessible,
+    assert_sound_page,
     log_in_at,
     make_partner_org,
     make_verified_user,
@@ -55,10 +55,10 @@ def test_complete_evaluation_from_template_to_award(make_page, live_server):
     log_in_at(chair, chair_email)
     chair.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Procedures").click()
     expect(chair.get_by_role("heading", level=1)).to_have_text("Aanbestedingen en gronduitgifte")
-    assert_accessible(chair, "procedures")
+    assert_sound_page(chair, "procedures")
     chair.get_by_role("link", name="Nieuwe procedure").click()
     expect(chair.get_by_role("heading", level=1)).to_have_text("Nieuwe procedure")
-    assert_accessible(chair, "new procedure")
+    assert_sound_page(chair, "new procedure")
 
     chair.get_by_role("group", name="Soort procedure").get_by_label("Aanbesteding").check()
     chair.get_by_label("Titel").fill(title)
@@ -76,7 +76,7 @@ def test_complete_evaluation_from_template_to_award(make_page, live_server):
     for name in ("Prijs", PLAN, JOBS, "Banen met impact voor inwoners met afstand tot werk",
                  "Stageplekken en leerwerkplekken", "Label Ondernemen met impact op de sluitingsdatum"):
         expect(criteria.get_by_role("rowheader", name=name, exact=True)).to_be_visible()
-    assert_accessible(chair, "procedure (concept)")
+    assert_sound_page(chair, "procedure (concept)")
 
     # --- the panel: the chair and a colleague of the municipality
     panel = chair.locator("#panel")
@@ -89,11 +89,11 @@ def test_complete_evaluation_from_template_to_award(make_page, live_server):
     members = chair.locator("#panel > ul.plain-list").first
     expect(members).to_contain_text(f"Ilse Inkoop {tag} voorzitter")
     expect(members).to_contain_text(f"Gert Gemeente {tag}")
-    assert_accessible(chair, "procedure with panel")
+    assert_sound_page(chair, "procedure with panel")
 
     chair.get_by_role("button", name="Publiceren en openen voor inschrijving").click()
     expect(chair.get_by_text("De procedure is open voor inschrijvingen.")).to_be_visible()
-    assert_accessible(chair, "procedure (open)")
+    assert_sound_page(chair, "procedure (open)")
 
     # --- bids, entered by KvK number
     bids = {"A": ("100000", {"Toegezegd: banen met impact": "4", "Toegezegd: stageplekken": "2"}),
@@ -102,7 +102,7 @@ def test_complete_evaluation_from_template_to_award(make_page, live_server):
         chair.get_by_role("link", name="Inschrijving invoeren").click()
         expect(chair.get_by_role("heading", level=1)).to_have_text("Inschrijving invoeren")
         if key == "A":
-            assert_accessible(chair, "bid form")
+            assert_sound_page(chair, "bid form")
         chair.get_by_label("KvK-nummer van de inschrijver").fill(kvks[key])
         if key == "B":  # not in the portal yet: the name makes it an organisation
             chair.get_by_label("Naam (als de organisatie nog niet in het portaal staat)").fill(names[key])
@@ -116,21 +116,21 @@ def test_complete_evaluation_from_template_to_award(make_page, live_server):
     expect(rows.filter(has_text=names["A"])).to_contain_text(kvks["A"])
     expect(rows.filter(has_text=names["B"])).to_contain_text(kvks["B"])
     expect(rows.filter(has_text=names["A"])).to_contain_text("Banen met impact: 4")
-    assert_accessible(chair, "procedure with bids")
+    assert_sound_page(chair, "procedure with bids")
 
     chair.get_by_role("button", name="Inschrijving sluiten en labelstatus vastleggen").click()
     expect(chair.get_by_text("De inschrijving is gesloten; de labelstatus op de sluitingsdatum is vastgelegd.")) \
         .to_be_visible()
     expect(rows.filter(has_text=names["B"])).to_contain_text("Geen label")
-    assert_accessible(chair, "procedure (in evaluation)")
+    assert_sound_page(chair, "procedure (in evaluation)")
 
     # --- the chair scores blind and submits
     chair.get_by_role("link", name="Inschrijvingen beoordelen").click()
     expect(chair.get_by_role("heading", level=1)).to_have_text(f"Beoordelen: {title}")
-    assert_accessible(chair, "evaluation form (chair)")
+    assert_sound_page(chair, "evaluation form (chair)")
     chair.get_by_role("button", name="Indienen (daarna niet meer te wijzigen)").click()
     expect(chair.locator(".error-summary")).to_contain_text("Geef eerst elke inschrijving een score")
-    assert_accessible(chair, "evaluation form with errors")
+    assert_sound_page(chair, "evaluation form with errors")
     score_all(chair, names, CHAIR_SCORES, "Ilse")
     chair.get_by_role("button", name="Indienen (daarna niet meer te wijzigen)").click()
     expect(chair.get_by_text("Uw scores zijn ingediend en liggen vast.")).to_be_visible()
@@ -152,7 +152,7 @@ def test_complete_evaluation_from_template_to_award(make_page, live_server):
     second.get_by_role("link", name="Inschrijvingen beoordelen").click()
     expect(second.get_by_role("heading", level=1)).to_have_text(f"Beoordelen: {title}")
     expect(second.locator("select").first).to_have_value("")  # nothing of the chair's shows
-    assert_accessible(second, "evaluation form (second evaluator)")
+    assert_sound_page(second, "evaluation form (second evaluator)")
     score_all(second, names, SECOND_SCORES, "Gert")
     second.get_by_role("button", name="Opslaan als concept").click()
     expect(second.get_by_text("Uw scores zijn opgeslagen.")).to_be_visible()
@@ -161,13 +161,13 @@ def test_complete_evaluation_from_template_to_award(make_page, live_server):
     second.get_by_role("link", name="Scores van het panel").click()
     expect(second.get_by_role("heading", level=1)).to_have_text(f"Scores van het panel: {title}")
     expect(second.locator("main")).to_contain_text("Ilse: score 8")
-    assert_accessible(second, "panel scores (second evaluator)")
+    assert_sound_page(second, "panel scores (second evaluator)")
 
     # --- the chair sets the consensus
     chair.reload()
     chair.get_by_role("link", name="Scores van het panel en consensus").click()
     expect(chair.get_by_role("heading", level=1)).to_have_text(f"Scores van het panel: {title}")
-    assert_accessible(chair, "panel scores with consensus forms")
+    assert_sound_page(chair, "panel scores with consensus forms")
     for (bid, criterion), score in CONSENSUS.items():
         section = chair.locator("section", has=chair.get_by_role("heading", name=names[bid], exact=True))
         name = f"Consensus vastleggen {names[bid]}, {criterion}"
@@ -180,7 +180,7 @@ def test_complete_evaluation_from_template_to_award(make_page, live_server):
     table = chair.locator("section", has=chair.get_by_role("heading", name=names["A"], exact=True)) \
         .get_by_role("table", name=f"{PLAN} (20%)")
     expect(table.get_by_role("row", name=re.compile("^Consensus"))).to_contain_text("Na overleg 8")
-    assert_accessible(chair, "panel scores after consensus")
+    assert_sound_page(chair, "panel scores after consensus")
 
     # --- ranking on the procedure page, and the report
     chair.get_by_role("link", name="Terug naar de procedure").click()
@@ -192,13 +192,13 @@ def test_complete_evaluation_from_template_to_award(make_page, live_server):
     expect(ranked.nth(1).get_by_role("rowheader")).to_have_text(names["B"])
     # B: price 40 (lowest) + plan 6/10 x 20 + jobs 4/10 x 10 + impact jobs 1/4 x 15 + 0 + no label = 59.75
     expect(ranked.nth(1).locator("td").last).to_have_text("59,75")
-    assert_accessible(chair, "procedure with ranking")
+    assert_sound_page(chair, "procedure with ranking")
 
     chair.locator("#panel").get_by_role("link", name="Beoordelingsrapport").click()
     expect(chair.get_by_role("heading", level=1)).to_have_text(f"Beoordelingsrapport: {title}")
     expect(chair.get_by_role("link", name="Download als XLSX")).to_be_visible()
     expect(chair.locator("main")).to_contain_text("Gert: score 10")
-    assert_accessible(chair, "evaluation report")
+    assert_sound_page(chair, "evaluation report")
     chair.get_by_role("link", name="Terug naar de procedure").click()
 
     # --- award
@@ -208,4 +208,4 @@ def test_complete_evaluation_from_template_to_award(make_page, live_server):
     expect(chair.get_by_text("Deze procedure is afgerond; niets kan meer worden gewijzigd.")).to_be_visible()
     expect(chair.get_by_role("button", name="Gunnen aan de nummer één")).to_have_count(0)
     expect(ranking.get_by_role("row").filter(has_text=names["A"]).locator(".status")).to_have_text("gegund")
-    assert_accessible(chair, "procedure (awarded)")
+    assert_sound_page(chair, "procedure (awarded)")

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from portal.extensions import db
 from tests.browser.helpers import (
-    assert_accessible,
+    assert_sound_page,
     log_in_at,
     make_partner_org,
     make_verified_user,
@@ -63,12 +63,12 @@ def test_self_assessment_review_award_and_public_verification(make_page, live_se
     log_in_at(page, member_email)
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Zelfscan").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Zelfscan label Ondernemen met impact")
-    assert_accessible(page, "self-assessment home (no assessment yet)")
+    assert_sound_page(page, "self-assessment home (no assessment yet)")
     page.get_by_role("button", name="Zelfscan starten").click()
 
     expect(page.get_by_text("Uw zelfscan is gestart.")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Zelfscan van {org_name}")
-    assert_accessible(page, "self-assessment overview (new)")
+    assert_sound_page(page, "self-assessment overview (new)")
 
     # --- theme by theme
     page.get_by_role("link", name=themes[0][0], exact=True).click()
@@ -76,7 +76,7 @@ def test_self_assessment_review_award_and_public_verification(make_page, live_se
         expect(page.get_by_role("heading", level=1)).to_have_text(title)
         nav = page.get_by_role("navigation", name="Thema's van de zelfscan")
         expect(nav.get_by_role("link", name=title, exact=True)).to_have_attribute("aria-current", "step")
-        assert_accessible(page, f"theme {number}: {title}")
+        assert_sound_page(page, f"theme {number}: {title}")
 
         # Evidence first: an upload reloads the page, which would drop answers not saved yet.
         for question, evidence_required, _options in questions:
@@ -90,7 +90,7 @@ def test_self_assessment_review_award_and_public_verification(make_page, live_se
             section = page.locator("section", has=page.get_by_role("heading", name=question, exact=False))
             expect(section.get_by_role("link", name="beleid-inclusief-werven.pdf")).to_be_visible()
         if any(required for _q, required, _o in questions):
-            assert_accessible(page, f"theme {number} with evidence")
+            assert_sound_page(page, f"theme {number} with evidence")
 
         for question, _required, options in questions:
             group = page.get_by_role("group", name=question, exact=False)
@@ -104,10 +104,10 @@ def test_self_assessment_review_award_and_public_verification(make_page, live_se
     expect(page.get_by_text(f"Dit thema: {len(themes[-1][1])} van {len(themes[-1][1])} beantwoord.")).to_be_visible()
     page.get_by_role("link", name="Terug naar het overzicht van de zelfscan").click()
     expect(page.get_by_text("Alles is ingevuld.")).to_be_visible()
-    assert_accessible(page, "self-assessment overview (complete)")
+    assert_sound_page(page, "self-assessment overview (complete)")
     page.get_by_role("button", name="Zelfscan indienen").click()
     expect(page.get_by_text("Uw zelfscan is ingediend.")).to_be_visible()
-    assert_accessible(page, "self-assessment overview (submitted)")
+    assert_sound_page(page, "self-assessment overview (submitted)")
     wait_for_subject(mailbox, member_email, "Zelfscan ingediend")
     wait_for_subject(mailbox, staff_email, f"Nieuwe zelfscan om te beoordelen: {org_name}")
 
@@ -116,15 +116,15 @@ def test_self_assessment_review_award_and_public_verification(make_page, live_se
     log_in_at(staff, staff_email)
     staff.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Zelfscans").click()
     expect(staff.get_by_role("heading", level=1)).to_have_text("Zelfscans beoordelen")
-    assert_accessible(staff, "review queue")
+    assert_sound_page(staff, "review queue")
     staff.get_by_role("row").filter(has_text=org_name).get_by_role("link", name=org_name).click()
     expect(staff.get_by_role("heading", level=1)).to_have_text(f"Zelfscan van {org_name}")
     expect(staff.locator(".summary-list")).to_contain_text(kvk)
-    assert_accessible(staff, "review (submitted)")
+    assert_sound_page(staff, "review (submitted)")
 
     staff.get_by_role("button", name="Oppakken en beoordelen").click()
     expect(staff.get_by_text("U beoordeelt deze zelfscan nu.")).to_be_visible()
-    assert_accessible(staff, "review (in progress)")
+    assert_sound_page(staff, "review (in progress)")
     evidence = staff.get_by_role("link", name="beleid-inclusief-werven.pdf").first
     with staff.expect_download() as download:
         evidence.click()
@@ -137,7 +137,7 @@ def test_self_assessment_review_award_and_public_verification(make_page, live_se
     flash = staff.get_by_text(re.compile(r"Goedgekeurd\. Label (\S+) is toegekend\."))
     expect(flash).to_be_visible()
     certificate = re.search(r"Label (\S+) is toegekend", flash.inner_text()).group(1)
-    assert_accessible(staff, "review (approved)")
+    assert_sound_page(staff, "review (approved)")
 
     # --- the organisation hears it and finds the label
     mail = wait_for_subject(mailbox, member_email, "Gefeliciteerd: het label Ondernemen met impact")
@@ -149,7 +149,7 @@ def test_self_assessment_review_award_and_public_verification(make_page, live_se
     label_card = page.locator("section", has=page.get_by_role("heading", name="Uw label"))
     expect(label_card.locator(".status")).to_have_text("geldig")
     expect(label_card).to_contain_text(certificate)
-    assert_accessible(page, "self-assessment home (label awarded)")
+    assert_sound_page(page, "self-assessment home (label awarded)")
 
     # --- anyone can verify it: a fresh visitor, not logged in
     public = make_page()
@@ -169,4 +169,4 @@ def test_self_assessment_review_award_and_public_verification(make_page, live_se
     assert svg.ok and svg.headers["content-type"].startswith("image/svg+xml")
     png = public.request.get(public.get_by_role("link", name="Download als PNG").get_attribute("href"))
     assert png.ok and png.body()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert_accessible(public, "public verification page")
+    assert_sound_page(public, "public verification page")

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tests.browser.helpers import (
     NAME,
-    assert_accessible,
+    assert_sound_page,
     fill_registration,
     log_in,
     log_in_at,
@@ -39,13 +39,13 @@ def test_register_organisation_apply_get_approved_and_log_an_impact_job(make_pag
     expect(page.get_by_text("Uw e-mailadres is bevestigd.")).to_be_visible()
     log_in(page, email)
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Welkom, {NAME}")
-    assert_accessible(page, "home of a user without organisation")
+    assert_sound_page(page, "home of a user without organisation")
 
     # --- the organisation
     page.get_by_role("main").get_by_role("link", name="Organisatie aanmelden").first.click()
     expect(page).to_have_url(re.compile(r"/organisatie/aanmelden$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Organisatie aanmelden")
-    assert_accessible(page, "register organisation")
+    assert_sound_page(page, "register organisation")
 
     # A bad KvK number and postcode come back with errors at their fields, the rest kept.
     page.get_by_label("Naam van de organisatie").fill(org_name)
@@ -64,7 +64,7 @@ def test_register_organisation_apply_get_approved_and_log_an_impact_job(make_pag
     expect(summary).to_contain_text("KvK-nummer")
     expect(summary).to_contain_text("Postcode")
     expect(page.get_by_label("Naam van de organisatie")).to_have_value(org_name)
-    assert_accessible(page, "register organisation with errors")
+    assert_sound_page(page, "register organisation with errors")
 
     page.get_by_label("KvK-nummer").first.fill(kvk)
     page.get_by_label("Postcode").fill("3311ab")
@@ -74,7 +74,7 @@ def test_register_organisation_apply_get_approved_and_log_an_impact_job(make_pag
     expect(page).to_have_url(re.compile(r"/organisatie/partnerschap$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Partnerschap aanvragen")
     expect(page.get_by_text(f"{org_name} is aangemeld.")).to_be_visible()
-    assert_accessible(page, "apply for partnership")
+    assert_sound_page(page, "apply for partnership")
     page.get_by_label("Waarom wilt u partner worden?").fill(
         "Wij bieden leerwerkplekken in de drukkerij aan jongeren uit Dordt-West.")
     page.get_by_label("Ik ga akkoord met de partnervoorwaarden van St. MBO").check()
@@ -83,7 +83,7 @@ def test_register_organisation_apply_get_approved_and_log_an_impact_job(make_pag
     expect(page.get_by_role("heading", level=1)).to_have_text(org_name)
     expect(page.get_by_text("Uw aanvraag is verstuurd.")).to_be_visible()
     expect(page.locator(".summary-list")).to_contain_text("3311 AB")  # the postcode, normalised
-    assert_accessible(page, "organisation home (application sent)")
+    assert_sound_page(page, "organisation home (application sent)")
     wait_for_subject(mailbox, email, "Uw aanvraag voor het partnerschap is ontvangen")
 
     # --- St. MBO approves
@@ -95,17 +95,17 @@ def test_register_organisation_apply_get_approved_and_log_an_impact_job(make_pag
     expect(staff.get_by_role("heading", level=1)).to_have_text("Aanvragen partnerschap")
     row = staff.get_by_role("row").filter(has_text=org_name)
     expect(row).to_contain_text("Dordrecht")
-    assert_accessible(staff, "application queue")
+    assert_sound_page(staff, "application queue")
 
     row.get_by_role("link", name=org_name, exact=True).click()
     expect(staff.get_by_role("heading", level=1)).to_contain_text(org_name)
-    assert_accessible(staff, "partner detail (application)")
+    assert_sound_page(staff, "partner detail (application)")
     staff.go_back()
 
     staff.get_by_role("row").filter(has_text=org_name).get_by_role("button", name=f"Goedkeuren {org_name}").click()
     expect(staff.get_by_text(f"De status van {org_name} is nu ‘Partner’")).to_be_visible()
     expect(staff.get_by_role("row").filter(has_text=org_name)).to_have_count(0)
-    assert_accessible(staff, "application queue after approval")
+    assert_sound_page(staff, "application queue after approval")
 
     mail = wait_for_subject(mailbox, email, "Welkom als partner van St. MBO")
     assert org_name in Mailbox.text(mail)
@@ -114,21 +114,21 @@ def test_register_organisation_apply_get_approved_and_log_an_impact_job(make_pag
     page.goto(Mailbox.link(mail, "/organisatie"))
     expect(page.get_by_role("heading", level=1)).to_have_text(org_name)
     expect(page.locator(".summary-list")).to_contain_text("Partner")
-    assert_accessible(page, "organisation home (partner)")
+    assert_sound_page(page, "organisation home (partner)")
 
     page.get_by_role("link", name="Naar banen met impact").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Banen met impact")
     expect(page.get_by_text("Nog geen banen met impact gevonden.")).to_be_visible()
-    assert_accessible(page, "impact jobs (empty)")
+    assert_sound_page(page, "impact jobs (empty)")
 
     page.get_by_role("link", name="Baan met impact toevoegen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Baan met impact toevoegen")
-    assert_accessible(page, "new impact job")
+    assert_sound_page(page, "new impact job")
 
     # Missing required answers are reported, then filled in.
     page.get_by_role("button", name="Opslaan").click()
     expect(page.locator(".error-summary")).to_contain_text("Vul de functie in.")
-    assert_accessible(page, "new impact job with errors")
+    assert_sound_page(page, "new impact job with errors")
 
     page.get_by_label("Functie").fill("Medewerker afwerking")
     page.get_by_role("group", name="Doelgroep(en)").get_by_label("Bijstand").check()
@@ -152,7 +152,7 @@ def test_register_organisation_apply_get_approved_and_log_an_impact_job(make_pag
     for term, value in (("Totaal", "1"), ("Lopend", "1"), ("Duurzaam (6 maanden of langer)", "1"),
                         ("Met jobcoaching", "1")):
         expect(stats.locator("div").filter(has=page.locator("dt", has_text=term)).locator("dd")).to_have_text(value)
-    assert_accessible(page, "impact jobs with one job")
+    assert_sound_page(page, "impact jobs with one job")
 
     # The organisation home counts it too.
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Mijn organisatie").click()
