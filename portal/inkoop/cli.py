@@ -34,4 +34,27 @@ def labelcheck_command(supplier_file, on, out):
         click.echo(f"Written to {out}")
 
 
+@inkoop_cli.command("close-due")
+def close_due_command():
+    """Close open procedures whose closing date has passed and freeze the bidders' label status (cron, daily)."""
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.inkoop.models import Procedure
+    from portal.inkoop.procedures import ProcedureError, close_procedure
+
+    due = db.session.scalars(select(Procedure.id).where(Procedure.status == "open",
+                                                        Procedure.closing_date < sources.today())).all()
+    for procedure_id in due:
+        procedure = db.session.get(Procedure, procedure_id)
+        try:
+            close_procedure(procedure, by=None)
+        except ProcedureError as exc:
+            db.session.rollback()
+            click.echo(f"{procedure_id}\tnot closed: {exc}")
+            continue
+        db.session.commit()
+        click.echo(f"{procedure_id}\tclosed: {procedure.title}")
+
+
 COMMANDS = [inkoop_cli]

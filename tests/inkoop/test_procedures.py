@@ -277,3 +277,21 @@ def test_a_bid_that_fails_admission_is_not_scored(client, make_user, make_org):
         procedures.decide_admission(procedure, bids[2], by=officer, admitted=True)
     report = client.get(f"/inkoop/procedures/{procedure.id}/rapport").get_data(as_text=True)
     assert "Geen bewijs van de vereiste vloeroppervlakte." in report
+
+
+def test_cron_closes_procedures_past_their_closing_date(runner, make_user, make_org):
+    buyer = make_user("inkoop")
+    due = make_procedure(buyer, criteria=(("price", D(100)),), title="Verlopen")
+    open_with_bids(due, buyer, [(make_org(), D(10), {})])
+    not_yet = make_procedure(buyer, criteria=(("price", D(100)),), title="Loopt nog",
+                             closing_date=date.today() + timedelta(days=5))
+    open_with_bids(not_yet, buyer, [(make_org(), D(10), {})])
+    no_chair = make_procedure(buyer, title="Zonder panel")
+    open_with_bids(no_chair, buyer, [(make_org(), D(10), {})])
+    result = runner.invoke(args=["inkoop", "close-due"])
+    assert result.exit_code == 0, result.output
+    assert "closed: Verlopen" in result.output and "not closed: Stel eerst een beoordelingspanel" in result.output
+    statuses = {p.title: p.status for p in db.session.scalars(select(type(due)))}
+    assert statuses == {"Verlopen": "beoordeling", "Loopt nog": "open", "Zonder panel": "open"}
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "inkoop.procedure_closed"))
+    assert entry.acting_role == "systeem" and entry.actor_id is None
