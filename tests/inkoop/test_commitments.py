@@ -120,3 +120,10 @@ def test_an_ondernemer_sees_only_its_own_commitments_on_its_home_page(client, ma
     page = client.get("/organisatie").get_data(as_text=True)
     assert "Groenonderhoud Sliedrecht" in page and "Toezeggingen" in page
     assert "Schoonmaak stadhuis" not in page
+
+
+def test_st_mbo_staff_see_the_commitments_on_the_partner_page(client, make_user, make_org):
+    procedure, org, _ = awarded(make_user, make_org)
+    login(client, make_user("mbo_staff").email)
+    page = client.get(f"/partners/{org.id}").get_data(as_text=True)
+    assert "Toezeggingen uit aanbestedingen en gronduitgifte" in page and "Inzameling bedrijfsafval" in page
