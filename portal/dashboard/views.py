@@ -34,6 +34,9 @@ def index():
     report_form = ReportForm(data={"jaar": end.year, "kwartaal": metrics.quarter_of(end),
                                    "gemeente": municipality_id, "versie": "extern"},
                              municipalities=municipalities)
+    # Both forms have a "gemeente": the report form's controls get ids of their own on this page.
+    for form_field in report_form:
+        form_field.id = form_field.label.field_id = f"rapport-{form_field.name}"
     return render_template("dashboard/index.html", form=form, filters=filters, subjects=subjects,
                            charts=chart_svgs, report_form=report_form,
                            can_edit_targets=any(current_user.has_role(r) for r in EDITORS))

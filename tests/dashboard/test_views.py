@@ -104,3 +104,27 @@ def test_bad_filters_show_a_message_not_an_error(client, login_as, dataset):
         response = client.get(f"/dashboard/?{query}")
         assert response.status_code == 200, query
         assert "Er is een probleem" in response.get_data(as_text=True), query
+
+
+def _ids(html):
+    return [i for i in re.findall(r'\sid="([^"]+)"', html) if i != "csrf_token"]
+
+
+def test_ids_are_unique_and_every_control_has_its_label(client, login_as, dataset):
+    login_as("mbo_staff")
+    pages = [client.get("/dashboard/?van=2024-01-01&tot=2024-06-30").get_data(as_text=True),
+             client.get(f"/dashboard/kwartaalrapportage?jaar=2024&kwartaal=2&gemeente={dataset.dordrecht.id}"
+                        "&versie=intern").get_data(as_text=True),
+             client.get("/dashboard/kwartaalrapportage").get_data(as_text=True),
+             client.get("/dashboard/doelen").get_data(as_text=True)]
+    for html in pages:
+        ids = _ids(html)
+        assert sorted(i for i in set(ids) if ids.count(i) > 1) == []
+        for control_id in re.findall(r'<(?:select|input|textarea)[^>]*\sid="([^"]+)"', html):
+            if control_id != "csrf_token":
+                assert f'for="{control_id}"' in html, control_id
+        for target in re.findall(r'aria-labelledby="([^"]+)"', html):
+            for part in target.split():
+                assert part in ids, part
+    # The report form on the dashboard still sends the names the report expects.
+    assert 'id="rapport-gemeente" name="gemeente"' in pages[0]
