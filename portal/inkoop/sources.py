@@ -122,11 +122,14 @@ def status_history(org_id: int) -> list[HistoryEvent]:
         for _id, number, start, end in labels:
             events.append(HistoryEvent(on=start, kind="label", status="geldig", detail=f"{number}, tot {end:%d-%m-%Y}"))
         if label_change is not None and labels:
+            starts = {row[1]: row[2] for row in labels}
             for on, status, reason, number in db.session.execute(
                     select(label_change.effective_on, label_change.status, label_change.reason,
                            label.certificate_number)
                     .join(label, label.id == label_change.label_id)
                     .where(label_change.label_id.in_([row[0] for row in labels]))).all():
+                if status == "geldig" and on == starts.get(number):
+                    continue  # the award itself, already listed
                 events.append(HistoryEvent(on=on, kind="label_status", status=status,
                                            detail=f"{number}{': ' + reason if reason else ''}"))
     events.sort(key=lambda e: e.on, reverse=True)
