@@ -39,12 +39,23 @@ class _Coerce:
 
     def __call__(self, value):
         try:
-            return int(value)
+            number = int(value)
         except (TypeError, ValueError):
             return None
+        return number if 0 < number < 2**31 else None  # ids only; a huge number would overflow the column
 
 
 to_int = _Coerce()
+
+
+class FiniteDecimalField(DecimalField):
+    """A DecimalField that refuses NaN and infinity (a signalling NaN would crash the range check)."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not self.data.is_finite():
+            self.data = None
+            raise ValueError(self.gettext("Not a valid decimal value."))
 
 
 class OrganisationForm(FlaskForm):
@@ -140,7 +151,7 @@ class ImpactJobForm(FlaskForm):
                                         validate_choice=False)
     contract_type = SelectField(_l("Soort contract"), choices=_choices(ref.CONTRACT_TYPES, _l("Kies een contract")),
                                 validators=[DataRequired(_l("Kies het soort contract."))])
-    hours_per_week = DecimalField(_l("Uren per week"), places=1,
+    hours_per_week = FiniteDecimalField(_l("Uren per week"), places=1,
                                   validators=[InputRequired(_l("Vul het aantal uren per week in.")),
                                               NumberRange(min=1, max=60, message=_l("Tussen 1 en 60 uur."))],
                                   render_kw={"inputmode": "decimal"})

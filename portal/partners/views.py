@@ -25,7 +25,6 @@ from sqlalchemy import extract, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal.audit.models import AuditEntry
-from portal.database import paginate
 from portal.extensions import db
 from portal.panels import render_panels
 from portal.partners import forms, importing, services
@@ -58,6 +57,16 @@ bp = Blueprint("partners", __name__)
 def partner_labels():
     """Labels of the reference codes, for every template that shows partner data."""
     return {"ref": ref, "label_of": ref.label_of}
+
+
+MAX_PAGE = 10000
+
+
+def paginate(stmt, per_page=25):
+    """portal.database.paginate with the page number clamped: a huge ?page= would overflow the OFFSET."""
+    page = request.args.get("page", 1, type=int)
+    page = min(max(page, 1), MAX_PAGE)
+    return db.paginate(stmt, page=page, per_page=per_page, max_per_page=100, error_out=False)
 
 
 def _me():
@@ -238,7 +247,7 @@ def invite():
     return _members_page(form, 400)
 
 
-@bp.route("/organisatie/leden/<int:membership_id>/rol", methods=["POST"])
+@bp.route("/organisatie/leden/<int(max=2147483647):membership_id>/rol", methods=["POST"])
 @org_member_required(admin=True)
 def change_role(membership_id):
     membership = get_org_object_or_404(Membership, membership_id)
@@ -257,7 +266,7 @@ def change_role(membership_id):
     return redirect(url_for("partners.members"))
 
 
-@bp.route("/organisatie/leden/<int:membership_id>/verwijderen", methods=["POST"])
+@bp.route("/organisatie/leden/<int(max=2147483647):membership_id>/verwijderen", methods=["POST"])
 @org_member_required(admin=True)
 def remove_member(membership_id):
     membership = get_org_object_or_404(Membership, membership_id)
@@ -292,7 +301,7 @@ def leave():
     return redirect(url_for("main.home"))
 
 
-@bp.route("/organisatie/uitnodigingen/<int:invitation_id>/intrekken", methods=["POST"])
+@bp.route("/organisatie/uitnodigingen/<int(max=2147483647):invitation_id>/intrekken", methods=["POST"])
 @org_member_required(admin=True)
 def revoke_invitation(invitation_id):
     invitation = get_org_object_or_404(Invitation, invitation_id)
@@ -307,7 +316,7 @@ def revoke_invitation(invitation_id):
     return redirect(url_for("partners.members"))
 
 
-@bp.route("/organisatie/verzoeken/<int:request_id>", methods=["POST"])
+@bp.route("/organisatie/verzoeken/<int(max=2147483647):request_id>", methods=["POST"])
 @org_member_required(admin=True)
 def decide_join(request_id):
     join = get_org_object_or_404(JoinRequest, request_id)
@@ -396,7 +405,7 @@ def job_new():
     return render_template("partners/job_form.html", form=form, job=None), 400 if form.errors else 200
 
 
-@bp.route("/organisatie/banen/<int:job_id>", methods=["GET", "POST"])
+@bp.route("/organisatie/banen/<int(max=2147483647):job_id>", methods=["GET", "POST"])
 @org_member_required
 def job_edit(job_id):
     job = get_org_object_or_404(ImpactJob, job_id)
@@ -416,7 +425,7 @@ def job_edit(job_id):
                            close_form=forms.CloseJobForm(formdata=None)), 400 if form.errors else 200
 
 
-@bp.route("/organisatie/banen/<int:job_id>/afsluiten", methods=["GET", "POST"])
+@bp.route("/organisatie/banen/<int(max=2147483647):job_id>/afsluiten", methods=["GET", "POST"])
 @org_member_required
 def job_close(job_id):
     job = get_org_object_or_404(ImpactJob, job_id)
@@ -433,7 +442,7 @@ def job_close(job_id):
     return render_template("partners/job_close.html", form=form, job=job), 400 if form.errors else 200
 
 
-@bp.route("/organisatie/banen/<int:job_id>/verwijderen", methods=["POST"])
+@bp.route("/organisatie/banen/<int(max=2147483647):job_id>/verwijderen", methods=["POST"])
 @org_member_required
 def job_delete(job_id):
     job = get_org_object_or_404(ImpactJob, job_id)
@@ -469,7 +478,7 @@ def stageplek_new():
     return render_template("partners/stageplek_form.html", form=form, plek=None), 400 if form.errors else 200
 
 
-@bp.route("/organisatie/stageplekken/<int:plek_id>", methods=["GET", "POST"])
+@bp.route("/organisatie/stageplekken/<int(max=2147483647):plek_id>", methods=["GET", "POST"])
 @org_member_required
 def stageplek_edit(plek_id):
     plek = get_org_object_or_404(Stageplek, plek_id)
@@ -486,7 +495,7 @@ def stageplek_edit(plek_id):
     return render_template("partners/stageplek_form.html", form=form, plek=plek), 400 if form.errors else 200
 
 
-@bp.route("/organisatie/stageplekken/<int:plek_id>/publiceren", methods=["POST"])
+@bp.route("/organisatie/stageplekken/<int(max=2147483647):plek_id>/publiceren", methods=["POST"])
 @org_member_required
 def stageplek_publish(plek_id):
     plek = get_org_object_or_404(Stageplek, plek_id)
@@ -497,7 +506,7 @@ def stageplek_publish(plek_id):
     return redirect(url_for("partners.stageplekken"))
 
 
-@bp.route("/organisatie/stageplekken/<int:plek_id>/verwijderen", methods=["POST"])
+@bp.route("/organisatie/stageplekken/<int(max=2147483647):plek_id>/verwijderen", methods=["POST"])
 @org_member_required
 def stageplek_delete(plek_id):
     plek = get_org_object_or_404(Stageplek, plek_id)
@@ -600,7 +609,7 @@ def applications():
                            form=forms.StatusChangeForm(), unclaimed=unclaimed)
 
 
-@bp.route("/partners/verzoeken/<int:request_id>", methods=["POST"])
+@bp.route("/partners/verzoeken/<int(max=2147483647):request_id>", methods=["POST"])
 @requires(*STAFF_ROLES)
 def staff_decide_join(request_id):
     join = get_or_404(JoinRequest, request_id)
@@ -619,7 +628,7 @@ def staff_decide_join(request_id):
     return redirect(url_for("partners.partner_detail", org_id=join.organisation_id))
 
 
-@bp.route("/partners/<int:org_id>/gegevens", methods=["GET", "POST"])
+@bp.route("/partners/<int(max=2147483647):org_id>/gegevens", methods=["GET", "POST"])
 @requires(*STAFF_ROLES)
 def staff_edit(org_id):
     org = get_or_404(Organisation, org_id)
@@ -663,13 +672,13 @@ def _detail(org, status_form=None, status=200):
                            panels=render_panels("partner_detail", org)), status
 
 
-@bp.route("/partners/<int:org_id>")
+@bp.route("/partners/<int(max=2147483647):org_id>")
 @requires(*STAFF_ROLES)
 def partner_detail(org_id):
     return _detail(get_or_404(Organisation, org_id))
 
 
-@bp.route("/partners/<int:org_id>/status", methods=["POST"])
+@bp.route("/partners/<int(max=2147483647):org_id>/status", methods=["POST"])
 @requires(*STAFF_ROLES)
 def change_status(org_id):
     org = get_or_404(Organisation, org_id)
@@ -718,7 +727,7 @@ def import_sample():
                     headers={"Content-Disposition": 'attachment; filename="partners-voorbeeld.csv"'})
 
 
-@bp.route("/partners/import/<int:batch_id>", methods=["GET", "POST"])
+@bp.route("/partners/import/<int(max=2147483647):batch_id>", methods=["GET", "POST"])
 @requires(*STAFF_ROLES)
 def import_preview(batch_id):
     batch = get_or_404(ImportBatch, batch_id)

@@ -133,3 +133,26 @@ def test_org_home_shows_status_numbers_next_steps_and_panels(client, make_user, 
     else:
         assert "Start of vervolg uw zelfscan" not in text
     assert "Registreer uw banen met impact." in text
+
+
+def test_label_status_hook_filters_and_shows_the_list(client, login_as, make_org):
+    """The label package registers how to filter and show label status; partners never imports it."""
+    from portal.partners.models import Organisation
+
+    login_as("mbo_staff")
+    holder_id = make_org(name="Labelhouder BV").id
+    make_org(name="Zonder Label BV")
+    saved = dict(services._LABEL_STATUS)
+    services.provide_label_status(
+        choices=[("label", "Met label"), ("geen", "Zonder label")],
+        where=lambda code: Organisation.id == holder_id if code == "label" else Organisation.id != holder_id,
+        lookup=lambda ids: {i: "geldig t/m 1-1-2027" for i in ids if i == holder_id})
+    try:
+        text = client.get("/partners?label=label").get_data(as_text=True)
+        assert "Labelhouder BV" in text and "Zonder Label BV" not in text and "geldig t/m 1-1-2027" in text
+        text = client.get("/partners?label=geen").get_data(as_text=True)
+        assert "Labelhouder BV" not in text and "Zonder Label BV" in text
+        assert "labelstatus" in client.get("/partners/export.csv?label=label").data.decode("utf-8-sig")
+    finally:
+        services._LABEL_STATUS.clear()
+        services._LABEL_STATUS.update(saved)
