@@ -17,7 +17,7 @@ from portal.database import utcnow
 from portal.extensions import db
 from portal.partners import reference as ref
 from portal.partners.models import ImportBatch, Organisation
-from portal.partners.services import PartnerError
+from portal.partners.services import PartnerError, normalise_website
 from portal.validators import InvalidNumber, normalise_kvk, normalise_postcode
 
 MAX_ROWS = 5000
@@ -203,6 +203,7 @@ def _check_row(line: int, values: dict, municipalities: dict) -> dict:
             clean["partner_since"] = parsed.isoformat()
         except ValueError:
             problems.append(_("datum ‘%(value)s’ is ongeldig", value=since))
+    clean["website"] = normalise_website(clean["website"])
     if clean["contact_email"] and "@" not in clean["contact_email"]:
         warnings.append(_("e-mailadres ‘%(value)s’ is ongeldig: blijft leeg", value=clean["contact_email"]))
         clean["contact_email"] = ""

@@ -90,6 +90,14 @@ def _mail_org(org: Organisation, subject: str, template: str, kind: str, **conte
                    org_url=external_url("partners.org_home"), **context)
 
 
+def normalise_website(value: str) -> str:
+    """An http(s) address; anything else (``javascript:``, ``data:``) becomes a harmless https:// host name."""
+    value = (value or "").strip()[:300]
+    if value and not re.match(r"^https?://", value, re.I):
+        value = "https://" + value.split("://", 1)[-1]
+    return value
+
+
 def _clean_fields(data: dict) -> dict:
     """Normalise the organisation fields from a form or an import row; raises PartnerError at the field."""
     fields = {k: (data.get(k) or "") for k in ORG_FIELDS if k in data}
@@ -117,8 +125,8 @@ def _clean_fields(data: dict) -> dict:
         raise PartnerError(_("Kies een sector uit de lijst."), field="sector")
     if fields.get("size_class") and fields["size_class"] not in ref.codes(ref.SIZE_CLASSES):
         raise PartnerError(_("Kies een grootteklasse uit de lijst."), field="size_class")
-    if fields.get("website") and not re.match(r"^https?://", fields["website"]):
-        fields["website"] = "https://" + fields["website"]
+    if fields.get("website"):
+        fields["website"] = normalise_website(fields["website"])
     if fields.get("contact_email"):
         fields["contact_email"] = normalise_email(fields["contact_email"])
     return fields

@@ -72,3 +72,15 @@ def test_huge_ids_in_urls_are_404_not_500(client, login_as):
     login_as("mbo_staff")
     for url in ("/partners/99999999999999999999", "/partners/import/99999999999999999999"):
         assert client.get(url).status_code == 404, url
+
+
+def test_websites_never_become_script_links(client, login_as, make_org):
+    import pandas as pd
+
+    from portal.partners.importing import check_rows
+
+    login_as("mbo_staff")
+    rows = check_rows(pd.DataFrame([{"naam": "X", "kvk": "24121212", "postcode": "3311 AB", "gemeente": "Dordrecht",
+                                     "website": "javascript:alert(1)"}]))
+    assert rows[0]["clean"]["website"].startswith("https://")
+    assert services.normalise_website("www.voorbeeld.nl") == "https://www.voorbeeld.nl"
