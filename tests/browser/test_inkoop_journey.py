@@ -163,8 +163,9 @@ def test_complete_evaluation_from_template_to_award(make_page, live_server):
     expect(second.locator("main")).to_contain_text("Ilse: score 8")
     assert_sound_page(second, "panel scores (second evaluator)")
 
-    # --- the chair sets the consensus
+    # --- the chair sets the consensus; until then there is nothing to award
     chair.reload()
+    expect(chair.get_by_text("Gunnen kan zodra alle scores zijn vastgesteld en er één nummer één is.")).to_be_visible()
     chair.get_by_role("link", name="Scores van het panel en consensus").click()
     expect(chair.get_by_role("heading", level=1)).to_have_text(f"Scores van het panel: {title}")
     assert_sound_page(chair, "panel scores with consensus forms")
@@ -202,10 +203,11 @@ def test_complete_evaluation_from_template_to_award(make_page, live_server):
     chair.get_by_role("link", name="Terug naar de procedure").click()
 
     # --- award
-    chair.get_by_role("button", name="Gunnen aan de nummer één").click()
+    award = chair.get_by_role("button", name=f"Gunnen aan {names['A']} (nummer één)")
+    award.click()
     expect(chair.get_by_text("De procedure is gegund; de toezeggingen worden gevolgd.")).to_be_visible()
     expect(chair.locator(".summary-list")).to_contain_text(f"Gegund aan{names['A']}")
     expect(chair.get_by_text("Deze procedure is afgerond; niets kan meer worden gewijzigd.")).to_be_visible()
-    expect(chair.get_by_role("button", name="Gunnen aan de nummer één")).to_have_count(0)
+    expect(award).to_have_count(0)
     expect(ranking.get_by_role("row").filter(has_text=names["A"]).locator(".status")).to_have_text("gegund")
     assert_sound_page(chair, "procedure (awarded)")
