@@ -4,6 +4,7 @@ Every change bumps ``Assessment.version`` with a conditional UPDATE; a form carr
 loaded with, so a colleague's save in between is refused instead of silently overwritten.
 """
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -29,15 +30,15 @@ from portal.label.models import (
 from portal.label.notify import external, mail_members, mail_staff
 
 STATUS_LABELS = {
-    "concept": "in uitvoering",
-    "ingediend": "ingediend, wacht op beoordeling",
-    "in_behandeling": "in behandeling bij St. MBO",
-    "wijzigingen_gevraagd": "aanvulling gevraagd",
-    "goedgekeurd": "goedgekeurd",
-    "afgewezen": "nog niet toegekend",
+    "concept": _l("in uitvoering"),
+    "ingediend": _l("ingediend, wacht op beoordeling"),
+    "in_behandeling": _l("in behandeling bij St. MBO"),
+    "wijzigingen_gevraagd": _l("aanvulling gevraagd"),
+    "goedgekeurd": _l("goedgekeurd"),
+    "afgewezen": _l("nog niet toegekend"),
 }
 
-CONFLICT = "Een collega heeft deze zelfscan intussen gewijzigd. Bekijk de actuele versie en sla opnieuw op."
+CONFLICT = _l("Een collega heeft deze zelfscan intussen gewijzigd. Bekijk de actuele versie en sla opnieuw op.")
 
 
 def load(assessment_id: int) -> Assessment | None:
@@ -76,7 +77,7 @@ def bump(assessment: Assessment, *, statuses, version: int | None = None, messag
     if version is not None:
         stmt = stmt.where(Assessment.version == version)
     if db.session.execute(stmt).rowcount != 1:
-        raise LabelError(_(message or CONFLICT))
+        raise LabelError(str(message or CONFLICT), conflict=True)
     db.session.refresh(assessment, [c.key for c in Assessment.__table__.columns])
 
 
@@ -149,7 +150,7 @@ def save_theme(assessment: Assessment, theme: LabelTheme, values: dict, by, *, v
     if theme.criteria_set_id != assessment.criteria_set_id:
         raise LabelError(_("Dit thema hoort niet bij deze zelfscan."))
     if not assessment.is_editable:
-        raise LabelError(_("Deze zelfscan is ingediend en kan nu niet worden gewijzigd."))
+        raise LabelError(_("Deze zelfscan is ingediend en kan nu niet worden gewijzigd."), conflict=True)
     bump(assessment, statuses=EDITABLE_STATUSES, version=version)
     changed = {}
     for criterion in theme.criteria:

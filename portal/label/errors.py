@@ -2,7 +2,10 @@
 
 
 class LabelError(ValueError):
-    def __init__(self, message: str, *, field: str | None = None, missing: list[str] | None = None):
+    def __init__(self, message: str, *, field: str | None = None, missing: list[str] | None = None,
+                 conflict: bool = False):
         super().__init__(message)
         self.field = field
         self.missing = missing or []
+        # True when someone else changed the object first (the page answers 409 and shows the new state).
+        self.conflict = conflict

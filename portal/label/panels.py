@@ -1,4 +1,5 @@
 """Label panels on the organisation home (status, next step, score per theme) and staff partner detail."""
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -52,10 +53,10 @@ def partner_detail_panel(org):
 
 # ----------------------------------------------------------------------------- the partners staff list
 LIST_CHOICES = (
-    ("geldig", "Met label"),
-    ("werkt_aan", "Werkt aan het label"),
-    ("geschorst", "Label geschorst"),
-    ("geen", "Zonder geldig label"),
+    ("geldig", _l("Met label")),
+    ("werkt_aan", _l("Werkt aan het label")),
+    ("geschorst", _l("Label geschorst")),
+    ("geen", _l("Zonder geldig label")),
 )
 
 

@@ -4,6 +4,7 @@ Each decision is a conditional UPDATE on status and version: when two staff act 
 the second is refused with a message instead of overwriting the first.
 """
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.audit.services import record
@@ -17,13 +18,13 @@ from portal.label.models import EVIDENCE_STATES, Assessment, EvidenceFile
 from portal.label.notify import external, mail_members
 from portal.label.scoring import score_assessment
 
-TAKEN = "Een collega heeft deze zelfscan al opgepakt of afgehandeld. De pagina toont nu de actuele stand."
+TAKEN = _l("Een collega heeft deze zelfscan al opgepakt of afgehandeld. De pagina toont nu de actuele stand.")
 
 
 def start_review(assessment: Assessment, by) -> Assessment:
     """Take a submitted assessment into review (ingediend -> in behandeling)."""
     if assessment.status != "ingediend":
-        raise LabelError(_(TAKEN))
+        raise LabelError(str(TAKEN), conflict=True)
     now = utcnow()
     bump(assessment, statuses=("ingediend",), message=TAKEN, status="in_behandeling", reviewer_id=by.id,
          status_changed_at=now)
@@ -50,7 +51,7 @@ def set_evidence_state(evidence: EvidenceFile, state: str, by) -> None:
 
 def _decide(assessment: Assessment, by, new_status: str, reason: str, version: int | None, **values):
     if assessment.status != "in_behandeling":
-        raise LabelError(_(TAKEN))
+        raise LabelError(str(TAKEN), conflict=True)
     now = utcnow()
     bump(assessment, statuses=("in_behandeling",), version=version, message=TAKEN, status=new_status,
          status_changed_at=now, decision_reason=reason, **values)

@@ -175,7 +175,7 @@ def theme(assessment_id, theme_id):
             form.form_errors.append(str(exc))
             item = assessments.load(assessment_id)
             theme_ = _theme_of(item, theme_id)
-            status = 409
+            status = 409 if exc.conflict else 400
         else:
             db.session.commit()
             flash(_("Uw antwoorden zijn opgeslagen."), "success")
@@ -415,7 +415,7 @@ def decide(assessment_id):
         item = _staff_assessment(assessment_id)
         form.form_errors.append(str(exc))
         form.version.data = str(item.version)
-        return _render_review(item, form, 409 if "collega" in str(exc) else 400)
+        return _render_review(item, form, 409 if exc.conflict else 400)
     db.session.commit()
     flash(message, "success")
     return redirect(url_for("label.review_detail", assessment_id=assessment_id))
