@@ -18,6 +18,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, and_, case, cast, distinct, func, literal, or_, select, union_all
+from sqlalchemy.orm import aliased
 
 from portal import import_optional
 from portal.database import is_postgres
@@ -118,7 +119,10 @@ def _where_org(stmt, filters: Filters):
 
 def _dates_table(dates):
     """A derived table with one row per date (column ``ref_date``)."""
-    parts = [select(literal(d, Date).label("ref_date")) for d in dates]
+    if is_postgres():  # typed, so the planner compares dates with dates
+        parts = [select(cast(literal(d.isoformat()), Date).label("ref_date")) for d in dates]
+    else:  # SQLite keeps dates as ISO text, and CAST(... AS DATE) would make a number of it
+        parts = [select(literal(d, Date).label("ref_date")) for d in dates]
     return (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("ref_dates")
 
 
@@ -133,38 +137,53 @@ class StatusCounts:
         return StatusCounts(self.partners + other.partners, self.labels + other.labels, self.working + other.working)
 
 
+def _last_label_status(label_id, ref_date):
+    """The status of the label's last change on or before ``ref_date`` (an index lookup per row), or NULL."""
+    return (select(LabelStatusChange.status)
+            .where(LabelStatusChange.label_id == label_id, LabelStatusChange.effective_on <= ref_date)
+            .order_by(LabelStatusChange.effective_on.desc(), LabelStatusChange.id.desc())
+            .limit(1).correlate_except(LabelStatusChange).scalar_subquery())
+
+
+def _status_expr(last_status, valid_until, ref_date):
+    last_status = func.coalesce(last_status, "geldig")
+    return case(
+        (last_status.in_(("geldig", "verlopen")), case((valid_until >= ref_date, "geldig"), else_="verlopen")),
+        else_=last_status,
+    )
+
+
 def _label_state(dates_table):
-    """(ref_date, organisation_id, status) of each organisation's current label on each date."""
+    """(ref_date, organisation_id, status) of each organisation's current label on each date.
+
+    Joins between derived tables are avoided on purpose: PostgreSQL cannot estimate how many rows a
+    ``row_number() = 1`` filter keeps and then picks a plan that compares every row with every other.
+    """
     ranked = (
         select(dates_table.c.ref_date, Label.id.label("label_id"), Label.organisation_id, Label.valid_until,
                func.row_number().over(partition_by=(dates_table.c.ref_date, Label.organisation_id),
                                       order_by=(Label.valid_from.desc(), Label.id.desc())).label("rn"))
         .select_from(dates_table).join(Label, Label.valid_from <= dates_table.c.ref_date)
     ).subquery("ranked_labels")
-    current = (select(ranked.c.ref_date, ranked.c.label_id, ranked.c.organisation_id, ranked.c.valid_until)
-               .where(ranked.c.rn == 1)).subquery("current_labels")
-    changes = (
-        select(current.c.ref_date, current.c.label_id, LabelStatusChange.status,
-               func.row_number().over(partition_by=(current.c.ref_date, current.c.label_id),
-                                      order_by=(LabelStatusChange.effective_on.desc(),
-                                                LabelStatusChange.id.desc())).label("rn"))
-        .select_from(current)
-        .join(LabelStatusChange, and_(LabelStatusChange.label_id == current.c.label_id,
-                                      LabelStatusChange.effective_on <= current.c.ref_date))
-    ).subquery("label_changes")
-    last = select(changes.c.ref_date, changes.c.label_id, changes.c.status).where(changes.c.rn == 1) \
-        .subquery("last_label_change")
-    last_status = func.coalesce(last.c.status, "geldig")
-    status = case(
-        (last_status.in_(("geldig", "verlopen")),
-         case((current.c.valid_until >= current.c.ref_date, "geldig"), else_="verlopen")),
-        else_=last_status,
-    )
-    return (
-        select(current.c.ref_date, current.c.organisation_id, status.label("status"))
-        .select_from(current)
-        .outerjoin(last, and_(last.c.ref_date == current.c.ref_date, last.c.label_id == current.c.label_id))
-    ).subquery("label_state")
+    status = _status_expr(_last_label_status(ranked.c.label_id, ranked.c.ref_date), ranked.c.valid_until,
+                          ranked.c.ref_date)
+    return (select(ranked.c.ref_date, ranked.c.organisation_id, status.label("status"))
+            .where(ranked.c.rn == 1)).subquery("label_state")
+
+
+def _holds_label(organisation_id, ref_date):
+    """EXISTS: the organisation's current label on ``ref_date`` is valid (index lookups, no derived tables)."""
+    # Explicit correlation: every other table named in the subqueries belongs to an enclosing query.
+    newer = aliased(Label)
+    later_label = (select(newer.id).where(
+        newer.organisation_id == Label.organisation_id, newer.valid_from <= ref_date,
+        or_(newer.valid_from > Label.valid_from, and_(newer.valid_from == Label.valid_from, newer.id > Label.id)),
+    ).correlate_except(newer))
+    return (select(Label.id).where(
+        Label.organisation_id == organisation_id, Label.valid_from <= ref_date, Label.valid_until >= ref_date,
+        ~later_label.exists(),
+        func.coalesce(_last_label_status(Label.id, ref_date), "geldig").in_(("geldig", "verlopen")),
+    ).correlate_except(Label)).exists()
 
 
 def status_counts(dates, filters: Filters) -> dict[date, dict[int | None, StatusCounts]]:
@@ -211,14 +230,9 @@ def status_counts(dates, filters: Filters) -> dict[date, dict[int | None, Status
         .join(Assessment, and_(Assessment.started_on <= dt.c.ref_date,
                                or_(Assessment.closed_on.is_(None), Assessment.closed_on > dt.c.ref_date)))
     ).subquery("working")
-    state = _label_state(_dates_table(dates))
-    holders = select(state.c.ref_date, state.c.organisation_id).where(state.c.status == "geldig") \
-        .subquery("holders")
     stmt = (select(working.c.ref_date, Organisation.municipality_id, func.count())
             .select_from(working).join(Organisation, Organisation.id == working.c.organisation_id)
-            .outerjoin(holders, and_(holders.c.ref_date == working.c.ref_date,
-                                     holders.c.organisation_id == working.c.organisation_id))
-            .where(holders.c.organisation_id.is_(None))
+            .where(~_holds_label(working.c.organisation_id, working.c.ref_date))
             .group_by(working.c.ref_date, Organisation.municipality_id))
     add(db.session.execute(_where_org(stmt, filters)).all(), "working")
     return result

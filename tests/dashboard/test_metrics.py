@@ -34,17 +34,36 @@ def test_filters_on_municipality_and_sector(dataset):
     assert set(only[Q1_END]) == {dataset.zwijndrecht.id}
 
 
-def test_sql_counts_agree_with_the_partner_and_label_rules(dataset):
-    """The GROUP BY queries mean the same as partner_status_on, label_status_on and working_on_label_on."""
+def _assert_agree_with_rules(days):
     ids = list(db.session.scalars(select(Organisation.id)))
-    days = [date(2023, 12, 31), Q1_END, date(2024, 4, 9), date(2024, 4, 10), date(2024, 5, 31), date(2024, 6, 1),
-            Q2_END, date(2026, 3, 1), date.today()]
     counts = metrics.status_counts(days, Filters(start=days[0], end=days[-1]))
     for day in days:
         partners = sum(1 for s in partner_status_on(ids, day).values() if s == "partner")
         holders = {i for i, snap in label_status_on(ids, day).items() if snap.status == "geldig"}
         working = working_on_label_on(ids, day) - holders
         assert metrics.total(counts[day]) == StatusCounts(partners, len(holders), len(working)), day
+
+
+def test_sql_counts_agree_with_the_partner_and_label_rules(dataset):
+    """The GROUP BY queries mean the same as partner_status_on, label_status_on and working_on_label_on."""
+    _assert_agree_with_rules([date(2023, 12, 31), Q1_END, date(2024, 4, 9), date(2024, 4, 10), date(2024, 5, 31),
+                              date(2024, 6, 1), Q2_END, date(2026, 3, 1), date.today()])
+
+
+def test_a_renewal_starting_later_does_not_hide_the_label_held_now(dataset, make_org):
+    """Each date is judged on its own, also when another date in the same query sees the renewal."""
+    from tests.dashboard.conftest import add_assessment, add_label
+
+    eta = make_org(name="Eta")
+    add_label(eta, date(2023, 1, 1), date(2024, 12, 31))
+    add_label(eta, date(2025, 1, 1), date(2026, 12, 31))
+    add_assessment(eta, dataset.criteria_set, date(2023, 11, 1))  # an assessment open all along
+    db.session.commit()
+    counts = metrics.status_counts([Q1_END, date(2025, 6, 30)], Filters(start=Q1_END, end=date(2025, 6, 30),
+                                                                      sector=""))
+    # Delta works on the label on 31-03-2024; Eta holds one then, so it does not count as working.
+    assert metrics.total(counts[Q1_END]).working == 1
+    _assert_agree_with_rules([Q1_END, date(2024, 12, 31), date(2025, 1, 1), date(2025, 6, 30), date.today()])
 
 
 def test_impact_jobs_in_a_quarter(dataset):
