@@ -23,6 +23,20 @@ from portal.partners.models import Municipality
 from portal.validators import KvkNumber, Postcode
 
 
+def _no_nul(value):
+    # PostgreSQL text cannot hold NUL characters; a pasted or forged one must not become a server error.
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class PartnerForm(FlaskForm):
+    """Every partner form: text arrives without NUL characters."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            options = dict(options, filters=[*unbound_field.kwargs.get("filters", ()), _no_nul])
+            return unbound_field.bind(form=form, **options)
+
+
 def _choices(pairs, empty=None):
     choices = [(code, label) for code, label in pairs]
     return ([("", empty)] if empty is not None else []) + choices
@@ -58,7 +72,7 @@ class FiniteDecimalField(DecimalField):
             raise ValueError(self.gettext("Not a valid decimal value."))
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(PartnerForm):
     name = StringField(_l("Naam van de organisatie"), validators=[DataRequired(_l("Vul de naam in.")),
                                                                   Length(max=200)],
                        render_kw={"autocomplete": "organization"})
@@ -101,13 +115,13 @@ class EditOrganisationForm(OrganisationForm):
     kvk = None
 
 
-class JoinRequestForm(FlaskForm):
+class JoinRequestForm(PartnerForm):
     kvk = StringField(_l("KvK-nummer"), validators=[KvkNumber()])
     message = TextAreaField(_l("Bericht aan de beheerder (optioneel)"), validators=[Optional(), Length(max=2000)],
                             description=_l("Bijvoorbeeld uw functie, zodat de beheerder u herkent."))
 
 
-class ApplicationForm(FlaskForm):
+class ApplicationForm(PartnerForm):
     motivation = TextAreaField(_l("Waarom wilt u partner worden?"),
                                validators=[DataRequired(_l("Vertel kort waarom uw organisatie partner wil worden.")),
                                            Length(max=5000)],
@@ -116,7 +130,7 @@ class ApplicationForm(FlaskForm):
                                 validators=[DataRequired(_l("U moet akkoord gaan met de partnervoorwaarden."))])
 
 
-class StatusChangeForm(FlaskForm):
+class StatusChangeForm(PartnerForm):
     action = SelectField(_l("Actie"), choices=[("approve", _l("Goedkeuren")), ("refuse", _l("Weigeren")),
                                                ("suspend", _l("Schorsen")), ("reinstate", _l("Herstellen")),
                                                ("end", _l("Beëindigen"))])
@@ -125,7 +139,7 @@ class StatusChangeForm(FlaskForm):
                                           "de reden per e-mail."))
 
 
-class InviteForm(FlaskForm):
+class InviteForm(PartnerForm):
     email = EmailField(_l("E-mailadres van uw collega"),
                        validators=[DataRequired(_l("Vul een e-mailadres in.")),
                                    Email(_l("Vul een geldig e-mailadres in.")), Length(max=254)])
@@ -134,16 +148,16 @@ class InviteForm(FlaskForm):
                                       "wijzigen."))
 
 
-class RoleForm(FlaskForm):
+class RoleForm(PartnerForm):
     role = SelectField(_l("Rol"), choices=_choices(ref.MEMBER_ROLES))
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(PartnerForm):
     decision = SelectField(_l("Besluit"), choices=[("accept", _l("Accepteren")), ("refuse", _l("Weigeren"))])
     reason = TextAreaField(_l("Toelichting (optioneel)"), validators=[Optional(), Length(max=2000)])
 
 
-class ImpactJobForm(FlaskForm):
+class ImpactJobForm(PartnerForm):
     title = StringField(_l("Functie"), validators=[DataRequired(_l("Vul de functie in.")), Length(max=120)],
                         description=_l("Bijvoorbeeld: magazijnmedewerker. Geen naam van de persoon."))
     target_groups = SelectMultipleField(_l("Doelgroep(en)"), choices=_choices(ref.TARGET_GROUPS),
@@ -176,13 +190,13 @@ class ImpactJobForm(FlaskForm):
                                                    "neighbourhood", "profile", "job_coaching", "note")}
 
 
-class CloseJobForm(FlaskForm):
+class CloseJobForm(PartnerForm):
     end_date = DateField(_l("Einddatum"), validators=[InputRequired(_l("Vul de einddatum in."))])
     end_reason = SelectField(_l("Reden einde"), choices=_choices(ref.END_REASONS, _l("Kies een reden")),
                              validators=[DataRequired(_l("Kies waarom de plaatsing is gestopt."))])
 
 
-class JobFilterForm(FlaskForm):
+class JobFilterForm(PartnerForm):
     class Meta:
         csrf = False
 
@@ -196,7 +210,7 @@ class JobFilterForm(FlaskForm):
     year = IntegerField(_l("Startjaar"), validators=[Optional(), NumberRange(min=2000, max=2100)])
 
 
-class StageplekForm(FlaskForm):
+class StageplekForm(PartnerForm):
     title = StringField(_l("Titel"), validators=[DataRequired(_l("Vul een titel in.")), Length(max=120)],
                         description=_l("Bijvoorbeeld: stage monteur installatietechniek."))
     education_level = SelectField(_l("Opleidingsniveau"), choices=_choices(ref.EDUCATION_LEVELS, _l("Kies een niveau")),
@@ -225,7 +239,7 @@ class StageplekForm(FlaskForm):
                                                    "sbb_recognised", "published", "description")}
 
 
-class PublicStageFilterForm(FlaskForm):
+class PublicStageFilterForm(PartnerForm):
     class Meta:
         csrf = False
 
@@ -240,7 +254,7 @@ class PublicStageFilterForm(FlaskForm):
         self.gemeente.choices = municipality_choices(_l("Alle gemeenten"))
 
 
-class PartnerFilterForm(FlaskForm):
+class PartnerFilterForm(PartnerForm):
     class Meta:
         csrf = False
 
@@ -266,7 +280,7 @@ class PartnerFilterForm(FlaskForm):
                 "size_class": pick(self.grootte), "label": pick(self.label)}
 
 
-class ImportForm(FlaskForm):
+class ImportForm(PartnerForm):
     file = FileField(_l("Bestand (CSV of XLSX)"),
                      description=_l("Eén rij per organisatie, met een kopregel. Verplichte kolommen: naam, kvk, "
                                     "postcode en gemeente."))

@@ -149,7 +149,7 @@ def check_rows(frame: pd.DataFrame) -> list[dict]:
     municipalities = {_key(m.name): m for m in ref.ensure_municipalities().values()}
     rows = []
     for index, (_i, raw) in enumerate(frame.iterrows()):
-        values = {field: str(raw[header]).strip() if raw[header] is not None else ""
+        values = {field: str(raw[header]).replace("\x00", "").strip() if raw[header] is not None else ""
                   for field, header in columns.items()}
         rows.append(_check_row(index + 2, values, municipalities))
     _mark_duplicates(rows)

@@ -737,7 +737,7 @@ def label_statuses(org_ids) -> dict:
 def staff_partner_query(q: str = "", status: str = "", municipality_id: int | None = None, sector: str = "",
                         size_class: str = "", label: str = ""):
     stmt = select(Organisation).order_by(func.lower(Organisation.name), Organisation.id)
-    q = (q or "").strip()
+    q = (q or "").replace("\x00", "").strip()
     if q:
         like = f"%{q.lower()}%"
         digits = re.sub(r"\D", "", q)

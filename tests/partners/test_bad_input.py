@@ -84,3 +84,16 @@ def test_websites_never_become_script_links(client, login_as, make_org):
                                      "website": "javascript:alert(1)"}]))
     assert rows[0]["clean"]["website"].startswith("https://")
     assert services.normalise_website("www.voorbeeld.nl") == "https://www.voorbeeld.nl"
+
+
+def test_nul_characters_are_dropped_from_text(client, beheerder):
+    from sqlalchemy import select
+
+    from portal.partners.models import ImpactJob
+
+    response = client.post("/organisatie/banen/nieuw", data={
+        "title": "Kok\x00", "target_groups": ["ww"], "contract_type": "vast", "hours_per_week": "20",
+        "start_date": "2025-03-03", "note": "met\x00 buddy"})
+    assert response.status_code == 302
+    job = db.session.scalar(select(ImpactJob).where(ImpactJob.title == "Kok"))
+    assert job.note == "met buddy"
