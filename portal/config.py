@@ -61,6 +61,11 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "PASSWORD_HASH_MEMORY_COST": int(env.get("PASSWORD_HASH_MEMORY_COST", "65536")),
         "PASSWORD_MIN_LENGTH": 10,
         "LABEL_VALIDITY_MONTHS": int(env.get("LABEL_VALIDITY_MONTHS", "24")),
+        "LABEL_EVIDENCE_MAX_MB": int(env.get("LABEL_EVIDENCE_MAX_MB", "10")),
+        # Where "new assessment to review" mail goes; empty: every mbo_staff account.
+        "LABEL_STAFF_EMAIL": env.get("LABEL_STAFF_EMAIL") or None,
+        "RATELIMIT_API": env.get("RATELIMIT_API", "120 per minute"),
+        "API_CACHE_SECONDS": int(env.get("API_CACHE_SECONDS", "300")),
         "EVENT_PURGE_MONTHS": int(env.get("EVENT_PURGE_MONTHS", "6")),
         "TESTING": False,
     }
