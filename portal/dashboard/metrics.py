@@ -273,7 +273,11 @@ def _durable_sum():
 
 
 def impact_jobs(filters: Filters) -> JobStats:
-    """Impact jobs that ran at some time in the period: five GROUP BY queries."""
+    """Impact jobs that ran at some time in the period: two GROUP BY queries.
+
+    One query groups by contract type, route and neighbourhood together (a few hundred groups at most); the
+    totals per dimension are sums of those groups. Target groups need their own query: a job may have several.
+    """
     active = and_(ImpactJob.start_date <= filters.end,
                   or_(ImpactJob.end_date.is_(None), ImpactJob.end_date >= filters.start))
 
@@ -282,18 +286,20 @@ def impact_jobs(filters: Filters) -> JobStats:
         return _where_org(stmt.where(active), filters)
 
     stats = JobStats()
-    row = db.session.execute(base(
-        func.count(ImpactJob.id), _durable_sum(),
-        func.coalesce(func.sum(case((ImpactJob.start_date >= filters.start, 1), else_=0)), 0),
-    )).one()
-    stats.active, stats.durable, stats.started = int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
-    for column, attr in ((ImpactJob.contract_type, "by_contract_type"), (ImpactJob.route, "by_route"),
-                         (ImpactJob.neighbourhood, "by_neighbourhood")):
-        breakdown = getattr(stats, attr)
-        for code, n, durable in db.session.execute(
-                base(column, func.count(ImpactJob.id), _durable_sum()).group_by(column)):
-            breakdown.counts[code or ""] = int(n)
-            breakdown.extra[code or ""] = int(durable or 0)
+    started = func.coalesce(func.sum(case((ImpactJob.start_date >= filters.start, 1), else_=0)), 0)
+    dimensions = (ImpactJob.contract_type, ImpactJob.route, ImpactJob.neighbourhood)
+    rows = db.session.execute(
+        base(*dimensions, func.count(ImpactJob.id), _durable_sum(), started).group_by(*dimensions)).all()
+    for contract, route, neighbourhood, n, durable, new in rows:
+        n, durable = int(n), int(durable or 0)
+        stats.active += n
+        stats.durable += durable
+        stats.started += int(new or 0)
+        for breakdown, code in ((stats.by_contract_type, contract), (stats.by_route, route),
+                                (stats.by_neighbourhood, neighbourhood)):
+            code = code or ""
+            breakdown.counts[code] = breakdown.counts.get(code, 0) + n
+            breakdown.extra[code] = breakdown.extra.get(code, 0) + durable
     stmt = base(ImpactJobTargetGroup.target_group, func.count(ImpactJob.id), _durable_sum()) \
         .join(ImpactJobTargetGroup, ImpactJobTargetGroup.impact_job_id == ImpactJob.id) \
         .group_by(ImpactJobTargetGroup.target_group)
