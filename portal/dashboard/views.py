@@ -8,8 +8,10 @@ from portal.dashboard import charts, metrics, reports
 from portal.dashboard.forms import FilterForm, ReportForm, TargetForm, default_period
 from portal.dashboard.models import Target
 from portal.dashboard.targets import DashboardError, set_target
+from portal.database import paginate
 from portal.extensions import db
 from portal.label.history import today
+from portal.partners.models import Municipality
 from portal.permissions import requires
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -113,7 +115,7 @@ def targets():
             flash(_("Het doel voor %(municipality)s in %(year)s is opgeslagen.", municipality=municipality.name,
                     year=form.jaar.data), "success")
             return redirect(url_for("dashboard.targets"))
-    rows = db.session.scalars(select(Target).order_by(Target.year.desc())).all()
-    rows = sorted(rows, key=lambda t: (-t.year, t.municipality.name if t.municipality else ""))
+    page = paginate(select(Target).join(Municipality, Municipality.id == Target.municipality_id)
+                    .order_by(Target.year.desc(), Municipality.name), per_page=50)
     status = 400 if request.method == "POST" else 200
-    return render_template("dashboard/targets.html", form=form, targets=rows), status
+    return render_template("dashboard/targets.html", form=form, page=page), status
