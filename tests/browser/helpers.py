@@ -153,7 +153,8 @@ def make_partner_org(live_server, name, members=(), status="partner", municipali
 
 def structure_problems(page) -> list[str]:
     """What axe-core 4.x no longer reports but a screen reader still trips over: ids used twice on the page
-    (a label or aria-labelledby then points at the first element only) and form controls without a name."""
+    (a label or aria-labelledby then points at the first element only) and form controls without a name;
+    and any <script>, as every page must work without JavaScript."""
     return page.evaluate("""() => {
         const problems = [];
         const seen = new Map();
@@ -169,12 +170,16 @@ def structure_problems(page) -> list[str]:
                 || el.getAttribute('aria-labelledby') || el.getAttribute('title');
             if (!named) problems.push(`${el.outerHTML.slice(0, 120)} has no label of its own`);
         }
+        // The portal works without JavaScript: no page carries a script.
+        for (const el of document.querySelectorAll('script')) {
+            problems.push(`a script: ${el.outerHTML.slice(0, 120)}`);
+        }
         return problems;
     }""")
 
 
 def assert_sound_page(page, name: str | None = None):
-    """axe-core (WCAG 2.0/2.1 A and AA) and, on top, unique ids and a label for every form control."""
+    """axe-core (WCAG 2.0/2.1 A and AA) and, on top, unique ids, a label for every form control, no script."""
     results = assert_accessible(page, name)
     problems = structure_problems(page)
     assert not problems, f"structure problems on {name or page.url}:\n" + "\n".join(f"- {p}" for p in problems)

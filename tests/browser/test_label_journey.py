@@ -151,9 +151,19 @@ def test_self_assessment_review_award_and_public_verification(make_page, live_se
     expect(label_card).to_contain_text(certificate)
     assert_sound_page(page, "self-assessment home (label awarded)")
 
-    # --- anyone can verify it: a fresh visitor, not logged in
+    # --- anyone can verify it: a fresh visitor, not logged in, finds it in the public register
     public = make_page()
-    public.goto(verify_link)
+    public.goto("/")
+    public.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Register labelhouders").click()
+    expect(public.get_by_role("heading", level=1)).to_have_text("Register van partners en labelhouders")
+    public.get_by_label("Zoek op naam of plaats").fill(org_name)
+    public.get_by_label("Alleen organisaties met het label").check()
+    public.get_by_role("button", name="Zoeken").click()
+    row = public.get_by_role("row").filter(has_text=org_name)
+    expect(row).to_have_count(1)
+    assert_sound_page(public, "public register, searched")
+    row.get_by_role("link", name=f"geldig label van {org_name} controleren").click()
+    assert public.url == verify_link, (public.url, verify_link)  # the same stable address as in the mail
     expect(public.get_by_role("heading", level=1)).to_have_text("Verificatie label Ondernemen met impact")
     expect(public.get_by_text(f"{org_name} heeft het label Ondernemen met impact Drechtsteden. "
                               "Het label is geldig.")).to_be_visible()
