@@ -40,6 +40,7 @@ BY_ROLE = {
         ("inkoop.commitments", _l("Toezeggingen")),
     ],
     "admin": [
+        ("dashboard.index", _l("Dashboard")),
         ("admin.users", _l("Accounts")),
         ("admin.outbox", _l("E-mail")),
         ("audit.log", _l("Auditlog")),
