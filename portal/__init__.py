@@ -6,6 +6,7 @@ import os
 from flask import Flask, has_request_context, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 from portal import extensions as ext
 from portal.config import ConfigError, load_config  # noqa: F401  (re-exported for wsgi and tests)
@@ -41,6 +42,8 @@ def create_app(config: dict | None = None) -> Flask:
     ext.babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: "Europe/Amsterdam")
     ext.limiter.init_app(app)
 
+    # Ids in URLs fit the database's integer: /x/99999999999999999999 is a 404, not an overflow.
+    app.url_map.converters["int"] = _DatabaseInteger
     _register_models()
     _register_blueprints(app)
 
@@ -56,6 +59,12 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_cli(app)
     return app
+
+
+class _DatabaseInteger(IntegerConverter):
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def _select_locale():

@@ -1,6 +1,7 @@
 """Database helpers shared by every package: UTC timestamps, pagination and locking."""
 from datetime import UTC, datetime
 
+from flask import request
 from sqlalchemy import DateTime, TypeDecorator
 
 from portal.extensions import db
@@ -42,6 +43,13 @@ def for_update(stmt):
     return stmt
 
 
+MAX_PAGE = 10000
+
+
 def paginate(stmt, per_page=25, max_per_page=100):
-    """Paginate a select() from the request's ?page= and ?per_page=, never erroring on bad input."""
-    return db.paginate(stmt, per_page=per_page, max_per_page=max_per_page, error_out=False)
+    """Paginate a select() from the request's ?page= and ?per_page=, never erroring on bad input.
+
+    The page number is clamped so that a huge ?page= cannot overflow the database's OFFSET.
+    """
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
+    return db.paginate(stmt, page=page, per_page=per_page, max_per_page=max_per_page, error_out=False)

@@ -126,3 +126,10 @@ def test_switching_to_an_organisation_you_do_not_belong_to_is_refused(client, ma
     assert client.post("/organisatie-wisselen", data={"organisation_id": other.id}).status_code == 403
     assert client.post("/organisatie-wisselen", data={"organisation_id": own.id}).status_code == 302
     assert client.post("/organisatie-wisselen", data={"organisation_id": "abc"}).status_code == 400
+
+
+def test_huge_ids_and_page_numbers_are_a_404_or_a_page_not_an_overflow(client, login_as):
+    login_as("admin")
+    assert client.get("/beheer/accounts/99999999999999999999").status_code == 404
+    assert client.get("/beheer/accounts/?page=99999999999999999999").status_code == 200
+    assert client.get("/beheer/audit/?page=-5").status_code == 200
