@@ -184,3 +184,23 @@ def assert_sound_page(page, name: str | None = None):
     problems = structure_problems(page)
     assert not problems, f"structure problems on {name or page.url}:\n" + "\n".join(f"- {p}" for p in problems)
     return results
+
+
+PHONE = {"viewport": {"width": 375, "height": 740}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+
+
+def check_on_a_phone(make_page, email, paths):
+    """Log in as ``email`` on a phone and run assert_sound_page on every path; returns the failures."""
+    page = make_page(**PHONE)
+    log_in_at(page, email)
+    failures = []
+    for path in paths:
+        response = page.goto(path)
+        if response is None or response.status >= 400:
+            failures.append(f"{path}: HTTP {response.status if response else '?'}")
+            continue
+        try:
+            assert_sound_page(page, f"{path} on a phone")
+        except AssertionError as exc:
+            failures.append(str(exc))
+    return failures

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from portal.extensions import db
 from tests.browser.helpers import (
     assert_sound_page,
+    check_on_a_phone,
     log_in_at,
     make_partner_org,
     make_verified_user,
@@ -158,3 +159,11 @@ def test_targets_page_is_accessible(make_page, live_server, dashboard_data):
     expect(page.get_by_label("Doel partners")).to_have_value("155")
     assert_sound_page(page, "targets, changing Dordrecht")
 
+
+
+def test_dashboard_pages_on_a_phone(make_page, live_server, dashboard_data):
+    email = unique_email("mbo")
+    make_verified_user(live_server, email, name="Sanne Staf", roles=("mbo_staff",))
+    failures = check_on_a_phone(make_page, email, ["/dashboard/", "/dashboard/kwartaalrapportage",
+                                                   "/dashboard/doelen"])
+    assert not failures, "\n\n".join(failures)

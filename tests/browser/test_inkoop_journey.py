@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from tests.browser.helpers import (
     assert_sound_page,
+    check_on_a_phone,
     log_in_at,
     make_partner_org,
     make_verified_user,
@@ -211,3 +212,29 @@ def test_complete_evaluation_from_template_to_award(make_page, live_server):
     expect(award).to_have_count(0)
     expect(ranking.get_by_role("row").filter(has_text=names["A"]).locator(".status")).to_have_text("gegund")
     assert_sound_page(chair, "procedure (awarded)")
+
+
+def test_inkoop_pages_on_a_phone(make_page, live_server):
+    from portal.extensions import db
+
+    email = unique_email("inkoop")
+    make_verified_user(live_server, email, name="Ilse Inkoop", roles=("inkoop",))
+    kvk = unique_kvk()
+    org_id, _ = make_partner_org(live_server, f"Telefoon Afval {kvk}", kvk=kvk)
+    with live_server.app.app_context():
+        from sqlalchemy import select
+
+        from portal.auth.models import User
+        from portal.inkoop import procedures
+
+        buyer = db.session.scalar(select(User).where(User.email == email))
+        procedure = procedures.create_procedure(by=buyer, kind="aanbesteding", title="Schoonmaak stadskantoor",
+                                                closing_date=date.today(), preset="aanbesteding_kwetsbaar")
+        db.session.commit()
+        procedure_id = procedure.id
+        db.session.remove()
+    failures = check_on_a_phone(make_page, email, [
+        "/inkoop/labelcheck", f"/inkoop/labelcheck?q={kvk}", f"/inkoop/labelcheck/{org_id}",
+        f"/inkoop/labelcheck/{org_id}/bewijs", "/inkoop/labelcheck/lijst", "/inkoop/procedures",
+        "/inkoop/procedures/nieuw", f"/inkoop/procedures/{procedure_id}"])
+    assert not failures, "\n\n".join(failures)
