@@ -105,9 +105,6 @@ def test_compiled_catalog_matches_the_po(po):
                        "`pybabel compile -d portal/translations`:\n" + "\n".join(repr(s) for s in stale[:20]))
 
 
-@pytest.mark.xfail(strict=True, reason="babel.cfg lacks `extensions = jinja2.ext.do` under its [jinja2: ...] "
-                   "sections, so `pybabel extract` silently skips templates that use {% do %}; remove this "
-                   "marker once babel.cfg has it")
 def test_babel_cfg_can_extract_every_template():
     """Babel's Jinja extractor drops a template it cannot parse without a word; fail loudly instead."""
     from babel.messages.frontend import parse_mapping_cfg

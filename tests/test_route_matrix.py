@@ -1,5 +1,6 @@
 """Every registered route, as every kind of visitor: a route without an access rule fails the suite."""
 import pytest
+from werkzeug.routing.converters import NumberConverter, UUIDConverter
 
 from tests.conftest import login
 
@@ -20,12 +21,12 @@ def _sample_url(app, rule):
 
     values = {}
     for arg in rule.arguments:
-        converter = type(rule._converters[arg]).__name__
+        converter = rule._converters[arg]
         if arg in ("kvk",):
             values[arg] = "12345678"
-        elif converter in ("IntegerConverter", "FloatConverter"):
+        elif isinstance(converter, NumberConverter):
             values[arg] = 999999
-        elif converter == "UUIDConverter":
+        elif isinstance(converter, UUIDConverter):
             values[arg] = "00000000-0000-0000-0000-000000000000"
         else:
             values[arg] = "onbekend"
