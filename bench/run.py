@@ -151,10 +151,10 @@ def query_counts(url: str, ctx: dict, names) -> dict:
     return result
 
 
-def load(url: str, ctx: dict, names, duration: float, concurrency: int, warmup: float) -> dict:
+def load(url: str, ctx: dict, names, duration: float, concurrency: int, warmup: float, server_env=None) -> dict:
     results = {}
     app_endpoints = set(make_app(url).view_functions)
-    with common.Server(url) as server:
+    with common.Server(url, **(server_env or {})) as server:
         cookies = {}
         for name, endpoint, role, kind in ROUTES:
             if name not in names:
@@ -262,11 +262,12 @@ def run_one(kind: str, args, names) -> dict:
         log(f"  seeded {seeded['rows']:,} rows in {seeded['seconds']} s")
     ctx = data_context(url, seeded["event_path"])
     counts = query_counts(url, ctx, names)
-    routes = load(url, ctx, names, args.duration, args.concurrency, args.warmup)
+    server_env = dict(item.split("=", 1) for item in args.server_env)
+    routes = load(url, ctx, names, args.duration, args.concurrency, args.warmup, server_env)
     run = {"db": kind, "orgs": args.orgs, "small_orgs": args.small, "schema": schema, "small_schema": small_schema,
            "seed": {k: v for k, v in seeded.items() if k != "output"}, "duration_s": args.duration,
            "concurrency": args.concurrency, "workers": 2, "routes": routes, "queries": counts,
-           "queries_small": counts_small, "goals": GOALS}
+           "queries_small": counts_small, "goals": GOALS, "server_env": server_env}
     run["verdicts"] = verdicts(routes, counts, counts_small)
     if kind == "postgres" and not args.keep:
         common.pg_drop("bench")
@@ -286,6 +287,9 @@ def main(argv=None):
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL databases afterwards")
     parser.add_argument("--seed-timeout", type=int, default=3600)
     parser.add_argument("--no-save", action="store_true")
+    parser.add_argument("--server-env", action="append", default=[], metavar="KEY=VALUE",
+                        help="extra environment of the gunicorn server (experiments, see bench/wsgi.py)")
+    parser.add_argument("--tag", default="", help="added to the result file name")
     args = parser.parse_args(argv)
     if args.duration <= 0 or args.duration > 600:
         parser.error("--duration must be between 0 and 600 seconds")
@@ -306,7 +310,8 @@ def main(argv=None):
         if not args.no_save:
             common.RESULTS.mkdir(parents=True, exist_ok=True)
             stamp = time.strftime("%Y%m%d-%H%M", time.gmtime())
-            path = common.RESULTS / f"{stamp}-{kind}-{args.orgs}.json"
+            tag = f"-{args.tag}" if args.tag else ""
+            path = common.RESULTS / f"{stamp}-{kind}-{args.orgs}{tag}.json"
             path.write_text(json.dumps({"machine": machine, **run}, indent=2, default=str) + "\n")
             log(f"saved {path.relative_to(common.ROOT)}")
 
