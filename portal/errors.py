@@ -2,6 +2,7 @@
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from portal.extensions import db
@@ -14,6 +15,7 @@ MESSAGES = {
     409: lambda: _("Iemand anders heeft dit intussen gewijzigd. Laad de pagina opnieuw."),
     413: lambda: _("Het bestand is te groot."),
     429: lambda: _("Te veel pogingen. Wacht even en probeer het opnieuw."),
+    503: lambda: _("Het portaal is even niet bereikbaar. Uw gegevens zijn niet gewijzigd. Probeer het over een minuut opnieuw."),
     500: lambda: _("Er ging iets mis aan onze kant. Uw gegevens zijn niet gewijzigd. Probeer het later opnieuw."),
 }
 
@@ -45,6 +47,22 @@ def init_app(app):
         if code in (400, 409) and exc.description and getattr(exc, "portal_message", False):
             message = exc.description
         return render_error(code, message)
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(exc):
+        # The database is restarting or unreachable: say so, and ask clients to come back shortly.
+        db.session.rollback()
+        propagate = app.config.get("PROPAGATE_EXCEPTIONS")
+        if app.debug or propagate or (app.testing and propagate is None):
+            raise exc
+        app.logger.warning("Database unavailable on %s: %s", request.path, exc)
+        try:
+            response = app.make_response(render_error(503))
+        except Exception:  # noqa: BLE001 - the page itself needs the database (menu, account)
+            db.session.rollback()
+            response = app.make_response((MESSAGES[503](), 503, {"Content-Type": "text/plain; charset=utf-8"}))
+        response.headers["Retry-After"] = "10"
+        return response
 
     @app.errorhandler(Exception)
     def unhandled(exc):

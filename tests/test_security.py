@@ -133,3 +133,21 @@ def test_huge_ids_and_page_numbers_are_a_404_or_a_page_not_an_overflow(client, l
     assert client.get("/beheer/accounts/99999999999999999999").status_code == 404
     assert client.get("/beheer/accounts/?page=99999999999999999999").status_code == 200
     assert client.get("/beheer/audit/?page=-5").status_code == 200
+
+
+def test_database_outage_answers_503_with_retry_after(make_app, mailbox):
+    from sqlalchemy.exc import OperationalError
+
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
+    down = Blueprint("down", __name__)
+
+    @down.route("/down")
+    @public
+    def database_down():
+        raise OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly"))
+
+    app.register_blueprint(down)
+    response = app.test_client().get("/down")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "10"
+    assert "niet bereikbaar" in response.get_data(as_text=True)

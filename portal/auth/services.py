@@ -47,16 +47,19 @@ def register_user(email: str, password: str, name: str = "") -> User | None:
     answer either way, so nobody can learn from the page which addresses have an account.
     """
     email = normalise_email(email)
+    problems = passwords.password_problems(password, email=email, name=name)
+    # Hash before the first query: the slow hash then never holds a database lock, and known and
+    # unknown addresses take equally long.
+    password_hash = None if problems else passwords.hash_password(password)
     existing = find_user(email)
     if existing is not None:
         queue_mail(existing.email, _("U heeft al een account"), "auth/already_registered",
                    user=existing, login_url=external_url("auth.login"),
                    reset_url=external_url("auth.forgot_password"), kind="auth-already-registered")
         return None
-    problems = passwords.password_problems(password, email=email, name=name)
     if problems:
         raise AccountError(problems[0])
-    user = User(email=email, name=name.strip(), password_hash=passwords.hash_password(password))
+    user = User(email=email, name=name.strip(), password_hash=password_hash)
     user.roles.append(UserRole(role="ondernemer"))
     db.session.add(user)
     db.session.flush()

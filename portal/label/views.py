@@ -57,6 +57,7 @@ from portal.label.models import (
     LabelTheme,
 )
 from portal.label.scoring import score_assessment
+from portal.partners import reference as ref
 from portal.partners.models import Municipality, Organisation
 from portal.permissions import (
     STAFF_ROLES,
@@ -686,9 +687,8 @@ def register():
     form = RegisterFilterForm(request.args)
     municipalities = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
     form.gemeente.choices = [("", _("Alle gemeenten"))] + [(str(m.id), m.name) for m in municipalities]
-    sectors = db.session.scalars(select(Organisation.sector).distinct().where(Organisation.sector != "")
-                                 .order_by(Organisation.sector)).all()
-    form.sector.choices = [("", _("Alle sectoren"))] + [(s, s) for s in sectors]
+    # The sector list is reference data: no scan of every organisation to build the filter.
+    form.sector.choices = [("", _("Alle sectoren"))] + [(code, str(label)) for code, label in ref.SECTORS]
     holders = select(Label.organisation_id).where(Label.status == "geldig")
     stmt = (select(Organisation).options(selectinload(Organisation.municipality))
             .where(or_(Organisation.partner_status == "partner", Organisation.id.in_(holders)))
@@ -704,7 +704,8 @@ def register():
         stmt = stmt.where(Organisation.id.in_(holders))
     page = paginate(stmt)
     snapshots = label_status_on([o.id for o in page.items])
-    return render_template("label/register.html", form=form, page=page, snapshots=snapshots)
+    return render_template("label/register.html", form=form, page=page, snapshots=snapshots,
+                           sector_labels=dict(ref.SECTORS))
 
 
 def _label_by_certificate(certificate_number: str) -> Label:

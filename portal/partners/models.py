@@ -13,6 +13,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    func,
     select,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
@@ -86,6 +87,10 @@ class Membership(db.Model):
 
     user = relationship("User", backref=db.backref("memberships", lazy="selectin"))
     organisation: Mapped[Organisation] = relationship(back_populates="memberships", lazy="joined")
+
+
+# The staff partner list sorts by name without case; this index serves that sort (and name search prefixes).
+Index("ix_organisation_lower_name_id", func.lower(Organisation.name), Organisation.id)
 
 
 class PartnerStatusChange(db.Model):
