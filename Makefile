@@ -46,6 +46,8 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
 bench: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 || { echo "installing wrk (Debian package) for the load generator"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(PY) -m bench.run
 
 translations: $(STAMP)
