@@ -8,7 +8,6 @@ import uuid
 from datetime import time, timedelta
 
 import icalendar
-import pytest
 from playwright.sync_api import expect
 
 from portal.extensions import db
@@ -191,10 +190,6 @@ def fits_the_screen(page) -> bool:
 
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "events/manage.html and events/attendees.html: on a phone the table scrolls sideways inside "
-    "<div class='table-wrap'>, which cannot take keyboard focus (axe scrollable-region-focusable, WCAG 2.1.1); "
-    "give it role='region', tabindex='0' and aria-labelledby its caption, as dashboard/_macros.html does"))
 def test_staff_event_pages_on_a_phone(make_page, live_server):
     staff_email = unique_email("mbo")
     make_verified_user(live_server, staff_email, name="Sanne Staf", roles=("mbo_staff",))

@@ -8,7 +8,6 @@ checked with axe-core (WCAG 2.0/2.1 A and AA).
 """
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from portal.extensions import db
@@ -184,10 +183,6 @@ def test_self_assessment_review_award_and_public_verification(make_page, live_se
     assert_sound_page(public, "public verification page")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "label/review_queue.html, labels.html, criteria_sets.html and register.html: on a phone the table scrolls "
-    "sideways inside <div class='table-wrap'>, which cannot take keyboard focus (axe scrollable-region-focusable, "
-    "WCAG 2.1.1); give it role='region', tabindex='0' and aria-labelledby its caption, as dashboard/_macros.html does"))
 def test_label_pages_on_a_phone(make_page, live_server):
     staff = unique_email("mbo")
     make_verified_user(live_server, staff, roles=("mbo_staff",))

@@ -6,7 +6,6 @@ sees it in the list with the totals. Every page on the way is checked with axe-c
 """
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.browser.helpers import (
@@ -163,11 +162,6 @@ def test_register_organisation_apply_get_approved_and_log_an_impact_job(make_pag
     expect(jobs.locator(".big-number")).to_have_text("1")
 
 
-TABLE_SCROLL = ("on a phone the tables scroll sideways inside <div class='table-wrap'>, which cannot take keyboard "
-                "focus (axe scrollable-region-focusable, WCAG 2.1.1); give it role='region', tabindex='0' and "
-                "aria-labelledby its caption, as dashboard/_macros.html does")
-
-
 def _partner_with_a_job(live_server, member_email, status="partner"):
     from datetime import date
     from decimal import Decimal
@@ -210,8 +204,6 @@ def test_organisation_pages_on_a_phone(make_page, live_server):
     assert not failures, "\n\n".join(failures)
 
 
-@pytest.mark.xfail(strict=True, reason="partners/partner_detail.html (and the other partners tables in a "
-                   "table-wrap, such as applications.html, once their content is wide): " + TABLE_SCROLL)
 def test_staff_partner_pages_on_a_phone(make_page, live_server):
     member, staff = unique_email("lid"), unique_email("mbo")
     make_verified_user(live_server, member)
