@@ -24,6 +24,7 @@ from sqlalchemy import func, insert, select, text
 
 from portal import import_optional
 from portal.extensions import db
+from portal.partners.demo import KINDS, NAMES, POSTCODES, STREETS
 
 BENCH_PASSWORD = "Bench-Drechtsteden-2026"  # noqa: S105 - printed on purpose; refused in production
 BENCH_DOMAIN = "bench.ondernemenmetimpact.nl"
@@ -38,33 +39,7 @@ def bench_email(role: str) -> str:
 # --------------------------------------------------------------------------- reference data
 MUNICIPALITY_WEIGHTS = (("Dordrecht", 40), ("Zwijndrecht", 14), ("Sliedrecht", 9), ("Papendrecht", 11),
                         ("Alblasserdam", 7), ("Hendrik-Ido-Ambacht", 11), ("Hardinxveld-Giessendam", 8))
-POSTCODES = {"Dordrecht": ["3311", "3312", "3313", "3314", "3315", "3316", "3317", "3318", "3319", "3328"],
-             "Zwijndrecht": ["3331", "3332", "3333", "3334"], "Sliedrecht": ["3361", "3362", "3363"],
-             "Papendrecht": ["3351", "3352", "3353"], "Alblasserdam": ["2951", "2952", "2953"],
-             "Hendrik-Ido-Ambacht": ["3341", "3342", "3343"], "Hardinxveld-Giessendam": ["3371", "3372"]}
-KINDS = [  # (kind of business, sector, job titles)
-    ("Bouwbedrijf", "bouw_infra", ["Timmerman", "Grondwerker", "Opperman", "Stratenmaker"]),
-    ("Installatiebedrijf", "installatietechniek", ["Monteur installatietechniek", "Leerling-monteur"]),
-    ("Transport", "vervoer_logistiek", ["Chauffeur", "Magazijnmedewerker", "Planner"]),
-    ("Logistiek", "vervoer_logistiek", ["Orderpicker", "Heftruckchauffeur", "Magazijnmedewerker"]),
-    ("Zorgcentrum", "zorg", ["Helpende zorg", "Medewerker huishouding", "Gastvrouw"]),
-    ("Kinderopvang", "kinderopvang", ["Pedagogisch medewerker", "Groepshulp"]),
-    ("Schoonmaakbedrijf", "schoonmaak", ["Schoonmaker", "Glazenwasser"]),
-    ("Hoveniersbedrijf", "groen", ["Hovenier", "Medewerker groenonderhoud"]),
-    ("Scheepswerf", "maritiem", ["Lasser", "Scheepsbouwer", "Matroos"]),
-    ("Technisch Bureau", "techniek", ["Monteur", "Productiemedewerker", "CNC-operator"]),
-    ("ICT-diensten", "ict", ["Servicedesk-medewerker", "Junior developer"]),
-    ("Catering", "horeca", ["Keukenhulp", "Medewerker bediening"]),
-    ("Energiebedrijf", "energietransitie", ["Monteur zonnepanelen", "Warmtepompmonteur"]),
-    ("Adviesbureau", "zakelijke_dienstverlening", ["Administratief medewerker", "Receptionist"]),
-    ("Supermarkt", "detailhandel", ["Vakkenvuller", "Kassamedewerker"]),
-]
-NAMES = ["Oude Maas", "Biesbosch", "Noordendijk", "Dordtse Kil", "Zeehaven", "Krispijn", "Sterrenburg",
-         "Stadswerven", "Reeland", "Drechtoever", "Lindonk", "Van Dijk", "Verhoef", "De Graaf", "Bakker",
-         "Hoogendoorn", "Van Wijngaarden", "Kooiman", "Smits", "Van der Linden", "Rijsdijk", "Wielwijk",
-         "Crabbehof", "Merwedehaven", "Grote Kerk", "Wantij", "Baanhoek", "Kinderdijk", "Devel", "Nieuwe Merwede"]
-STREETS = ["Noordendijk", "Spuiboulevard", "Merwedestraat", "Laan der Verenigde Naties", "Wieldrechtseweg",
-           "Zeehavenweg", "Handelsweg", "Kilkade", "Rijksstraatweg", "Nijverheidsweg", "Dokweg", "Industrieweg"]
+# Organisation kinds, names, streets and postcodes are the demo data's own (portal/partners/demo.py).
 FIRST_NAMES = ["Anouk", "Bram", "Fatima", "Daan", "Emma", "Mohamed", "Sanne", "Thijs", "Yara", "Lars", "Noor",
                "Kees", "Ilse", "Joost", "Aylin", "Ruben", "Esther", "Mehmet", "Lotte", "Wim"]
 LAST_NAMES = ["de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder", "Yilmaz",
