@@ -4,6 +4,7 @@ Functions add to the session and flush; the caller commits once.
 """
 from flask import current_app, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from portal.audit.services import record
@@ -53,7 +54,7 @@ def register_user(email: str, password: str, name: str = "") -> User | None:
     password_hash = None if problems else passwords.hash_password(password)
     existing = find_user(email)
     if existing is not None:
-        queue_mail(existing.email, _("U heeft al een account"), "auth/already_registered",
+        queue_mail(existing.email, _l("U heeft al een account"), "auth/already_registered",
                    user=existing, login_url=external_url("auth.login"),
                    reset_url=external_url("auth.forgot_password"), kind="auth-already-registered")
         return None
@@ -64,14 +65,14 @@ def register_user(email: str, password: str, name: str = "") -> User | None:
     db.session.add(user)
     db.session.flush()
     record("account.registered", user, actor=user, role="ondernemer", summary=email)
-    queue_mail(email, _("Bevestig uw e-mailadres"), "auth/verify", user=user,
+    queue_mail(email, _l("Bevestig uw e-mailadres"), "auth/verify", user=user,
                link=_verify_link(user, email), kind="auth-verify")
     return user
 
 
 def resend_verification(user: User) -> None:
     if not user.verified:
-        queue_mail(user.email, _("Bevestig uw e-mailadres"), "auth/verify", user=user,
+        queue_mail(user.email, _l("Bevestig uw e-mailadres"), "auth/verify", user=user,
                    link=_verify_link(user, user.email), kind="auth-verify")
 
 
@@ -96,7 +97,7 @@ def verify_email(token: str) -> User:
         user.pending_email = None
         user.email_verified_at = utcnow()
         record("account.email_changed", user, actor=user, changes={"email": [old, email]})
-        queue_mail(old, _("Uw e-mailadres is gewijzigd"), "auth/email_changed", user=user, new_email=email,
+        queue_mail(old, _l("Uw e-mailadres is gewijzigd"), "auth/email_changed", user=user, new_email=email,
                    kind="auth-email-changed")
         return user
     raise AccountError(_("Deze bevestigingslink is ongeldig of verlopen. Vraag een nieuwe aan."))
@@ -123,7 +124,7 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.active:
         return
     token = tokens.make_token("reset", _reset_payload(user))
-    queue_mail(user.email, _("Nieuw wachtwoord instellen"), "auth/reset", user=user,
+    queue_mail(user.email, _l("Nieuw wachtwoord instellen"), "auth/reset", user=user,
                link=external_url("auth.reset_password", token=token), kind="auth-reset")
 
 
@@ -151,7 +152,7 @@ def reset_password(token: str, password: str) -> User:
     if not user.verified:
         user.email_verified_at = utcnow()
     record("account.password_reset", user, actor=user)
-    queue_mail(user.email, _("Uw wachtwoord is gewijzigd"), "auth/password_changed", user=user,
+    queue_mail(user.email, _l("Uw wachtwoord is gewijzigd"), "auth/password_changed", user=user,
                kind="auth-password-changed")
     return user
 
@@ -161,7 +162,7 @@ def change_password(user: User, current: str, new: str) -> None:
         raise AccountError(_("Het huidige wachtwoord klopt niet."), field="current")
     _set_password(user, new)
     record("account.password_changed", user, actor=user)
-    queue_mail(user.email, _("Uw wachtwoord is gewijzigd"), "auth/password_changed", user=user,
+    queue_mail(user.email, _l("Uw wachtwoord is gewijzigd"), "auth/password_changed", user=user,
                kind="auth-password-changed")
 
 
@@ -175,11 +176,11 @@ def request_email_change(user: User, new_email: str, password: str) -> None:
     record("account.email_change_requested", user, actor=user, summary=new_email)
     if find_user(new_email) is not None:
         # Say nothing on the page; the other account's owner is told instead.
-        queue_mail(new_email, _("U heeft al een account"), "auth/already_registered", user=find_user(new_email),
+        queue_mail(new_email, _l("U heeft al een account"), "auth/already_registered", user=find_user(new_email),
                    login_url=external_url("auth.login"), reset_url=external_url("auth.forgot_password"),
                    kind="auth-already-registered")
         return
-    queue_mail(new_email, _("Bevestig uw nieuwe e-mailadres"), "auth/verify", user=user,
+    queue_mail(new_email, _l("Bevestig uw nieuwe e-mailadres"), "auth/verify", user=user,
                link=_verify_link(user, new_email), kind="auth-verify-change")
 
 

@@ -11,6 +11,7 @@ import nh3
 import segno
 from flask import current_app, has_request_context
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 from sqlalchemy import and_, exists, func, select, update
@@ -262,7 +263,7 @@ def change_event(event: Event, data: dict, by) -> dict:
     record("event.changed", event, summary=event.title, changes=changes, actor=by)
     if moved and event.status == "published":
         for registration in _live_registrations(event):
-            _mail(registration.email, _("Gewijzigd: %(title)s", title=event.title), "changed",
+            _mail(registration.email, _l("Gewijzigd: %(title)s", title=event.title), "changed",
                        event, registration=registration, changed=sorted(moved),
                        manage_url=manage_url(registration), attachments=[_ics_attachment(event)],
                        kind="events-changed")
@@ -286,7 +287,7 @@ def cancel_event(event: Event, reason: str, by) -> int:
     mailed = 0
     if was_published:
         for registration in _live_registrations(event, ("confirmed", "waitlisted", "pending")):
-            _mail(registration.email, _("Geannuleerd: %(title)s", title=event.title), "event_cancelled",
+            _mail(registration.email, _l("Geannuleerd: %(title)s", title=event.title), "event_cancelled",
                        event, registration=registration, reason=event.cancel_reason,
                        attachments=[_ics_attachment(event, cancelled=True)], kind="events-cancelled")
             mailed += 1
@@ -359,7 +360,7 @@ def invite(event: Event, emails, by) -> int:
             added.append(email)
             db.session.add(Invitation(event_id=event.id, email=email, invited_by_id=by.id if by else None))
             if event.status == "published":
-                _mail(email, _("Uitnodiging: %(title)s", title=event.title), "invitation", event,
+                _mail(email, _l("Uitnodiging: %(title)s", title=event.title), "invitation", event,
                           kind="events-invitation")
     db.session.flush()
     if added:
@@ -455,14 +456,14 @@ def _place(registration: Registration) -> None:
 def _mail_placed(registration: Registration) -> None:
     event = registration.event
     if registration.status == "confirmed":
-        _mail(registration.email, _("Aanmelding bevestigd: %(title)s", title=event.title), "confirmed",
+        _mail(registration.email, _l("Aanmelding bevestigd: %(title)s", title=event.title), "confirmed",
                    event, registration=registration, manage_url=manage_url(registration),
                    attachments=[_ics_attachment(event),
                                 {"filename": "toegangscode.png", "content_type": "image/png",
                                  "data": qr_png(check_in_url(registration))}],
                    kind="events-confirmed")
     else:
-        _mail(registration.email, _("Op de wachtlijst: %(title)s", title=event.title), "waitlisted",
+        _mail(registration.email, _l("Op de wachtlijst: %(title)s", title=event.title), "waitlisted",
                    event, registration=registration, manage_url=manage_url(registration),
                    kind="events-waitlisted")
 
@@ -518,12 +519,12 @@ def register_public(event: Event, name: str, email: str, organisation_name: str 
         raise EventError(_("Vul een geldig e-mailadres in."), field="email")
     values = _answers(event, answers)
     if event.audience == "invitation" and not _is_invited(event, email):
-        _mail(email, _("Aanmelding niet mogelijk: %(title)s", title=event.title), "not_invited",
+        _mail(email, _l("Aanmelding niet mogelijk: %(title)s", title=event.title), "not_invited",
                    event, kind="events-not-invited")
         return None
     live = _live_registration_of(event, email)
     if live is not None:
-        _mail(email, _("U bent al aangemeld: %(title)s", title=event.title), "already_registered",
+        _mail(email, _l("U bent al aangemeld: %(title)s", title=event.title), "already_registered",
                    event, registration=live, manage_url=manage_url(live), kind="events-already-registered")
         return None
     registration = Registration(event=event, name=name[:120], email=email,
@@ -534,7 +535,7 @@ def register_public(event: Event, name: str, email: str, organisation_name: str 
     db.session.add(registration)
     db.session.flush()
     record("event.registration_pending", registration, summary=event.title)
-    _mail(email, _("Bevestig uw aanmelding: %(title)s", title=event.title), "confirm_public",
+    _mail(email, _l("Bevestig uw aanmelding: %(title)s", title=event.title), "confirm_public",
                event, registration=registration,
                confirm_url=external_url("events.confirm_registration", token=registration.token),
                kind="events-confirm")
@@ -591,7 +592,7 @@ def cancel_registration(registration: Registration, by=None) -> Registration | N
         promoted_list = promote_from_waitlist(event)
         promoted = promoted_list[0] if promoted_list else None
     if held_seat or registration.confirmed_at or registration.waitlisted_at:
-        _mail(registration.email, _("Afmelding ontvangen: %(title)s", title=event.title), "cancelled",
+        _mail(registration.email, _l("Afmelding ontvangen: %(title)s", title=event.title), "cancelled",
                    event, registration=registration, kind="events-registration-cancelled")
     return promoted
 
@@ -622,7 +623,7 @@ def promote_from_waitlist(event: Event) -> list[Registration]:
             continue
         db.session.refresh(candidate)
         record("event.registration_promoted", candidate, summary=event.title)
-        _mail(candidate.email, _("Er is een plek vrij: %(title)s", title=event.title), "promoted",
+        _mail(candidate.email, _l("Er is een plek vrij: %(title)s", title=event.title), "promoted",
                    event, registration=candidate, manage_url=manage_url(candidate),
                    attachments=[_ics_attachment(event),
                                 {"filename": "toegangscode.png", "content_type": "image/png",
@@ -676,7 +677,7 @@ def send_reminders(now: datetime | None = None) -> int:
         if event.start_at - timedelta(days=event.reminder_days) > now:
             continue
         db.session.add(ReminderLog(registration_id=registration.id, kind="reminder"))
-        _mail(registration.email, _("Herinnering: %(title)s", title=event.title), "reminder",
+        _mail(registration.email, _l("Herinnering: %(title)s", title=event.title), "reminder",
                    event, registration=registration, manage_url=manage_url(registration),
                    kind="events-reminder")
         sent += 1

@@ -51,7 +51,7 @@ def notify_awarded(procedure: Procedure, bid, created) -> None:
         return
     recipients = {m.user.email for m in bid.organisation.memberships if m.role == "beheerder" and m.user.active}
     for email in sorted(recipients):
-        queue_mail(email, _("Uw toezeggingen bij %(title)s", title=procedure.title), "inkoop/awarded",
+        queue_mail(email, _l("Uw toezeggingen bij %(title)s", title=procedure.title), "inkoop/awarded",
                    procedure=procedure, organisation=bid.organisation, commitments=created,
                    labels=KIND_LABELS, home_url=current_app.config["PORTAL_BASE_URL"] + "/", kind="inkoop-awarded")
 

@@ -229,9 +229,9 @@ def submit_assessment(assessment: Assessment, by, *, version: int | None = None)
     record("label.assessment_submitted", assessment, actor=by, changes={"status": [before, "ingediend"]})
     org = assessment.organisation
     link = external(f"/label/zelfscan/{assessment.id}")
-    mail_members(org.id, _("Zelfscan ingediend"), "submitted", "label-submitted", org=org, assessment=assessment,
+    mail_members(org.id, _l("Zelfscan ingediend"), "submitted", "label-submitted", org=org, assessment=assessment,
                  link=link, resubmitted=before == "wijzigingen_gevraagd")
-    mail_staff(_("Nieuwe zelfscan om te beoordelen: %(name)s", name=org.name), "submitted_staff",
+    mail_staff(_l("Nieuwe zelfscan om te beoordelen: %(name)s", name=org.name), "submitted_staff",
                "label-submitted-staff", org=org, assessment=assessment,
                link=external(f"/label/beoordeling/{assessment.id}"))
     db.session.flush()

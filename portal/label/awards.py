@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -47,7 +48,7 @@ def award_label(assessment: Assessment, by) -> Label:
     record("label.awarded", label, actor=by, summary=label.certificate_number,
            changes={"valid_from": [None, label.valid_from], "valid_until": [None, label.valid_until]})
     org = assessment.organisation
-    mail_members(org.id, _("Gefeliciteerd: het label Ondernemen met impact"), "approved", "label-awarded",
+    mail_members(org.id, _l("Gefeliciteerd: het label Ondernemen met impact"), "approved", "label-awarded",
                  org=org, label=label, assessment=assessment,
                  verify_link=external(verification_path(label.certificate_number)),
                  link=external(f"/label/zelfscan/{assessment.id}"))
@@ -74,19 +75,19 @@ def _change_status(label: Label, new: str, by, reason: str, allowed_from, action
 
 def suspend_label(label: Label, by, reason: str) -> Label:
     return _change_status(label, "geschorst", by, reason, ("geldig",), "label.suspended",
-                          _("Uw label is geschorst"))
+                          _l("Uw label is geschorst"))
 
 
 def withdraw_label(label: Label, by, reason: str) -> Label:
     return _change_status(label, "ingetrokken", by, reason, ("geldig", "geschorst"), "label.withdrawn",
-                          _("Uw label is ingetrokken"))
+                          _l("Uw label is ingetrokken"))
 
 
 def reinstate_label(label: Label, by, reason: str) -> Label:
     if label.valid_until < today():
         raise LabelError(_("Dit label is verlopen; de organisatie vraagt een nieuw label aan met een zelfscan."))
     return _change_status(label, "geldig", by, reason, ("geschorst",), "label.reinstated",
-                          _("Uw label is weer geldig"))
+                          _l("Uw label is weer geldig"))
 
 
 def expire_labels(on: date | None = None) -> int:
@@ -102,7 +103,7 @@ def expire_labels(on: date | None = None) -> int:
         record("label.expired", label, summary=label.certificate_number, changes={"status": [old, "verlopen"]},
                role="systeem")
         org = label.organisation
-        mail_members(org.id, _("Uw label is verlopen"), "expired", "label-expired", org=org, label=label,
+        mail_members(org.id, _l("Uw label is verlopen"), "expired", "label-expired", org=org, label=label,
                      link=external("/label/zelfscan"))
     db.session.flush()
     return len(labels)
@@ -129,7 +130,7 @@ def send_reminders(on: date | None = None) -> int:
         except IntegrityError:
             continue
         org = label.organisation
-        mail_members(org.id, _("Uw label verloopt over %(days)s dagen", days=days_left), "reminder",
+        mail_members(org.id, _l("Uw label verloopt over %(days)s dagen", days=days_left), "reminder",
                      f"label-reminder-{moment}", org=org, label=label, days_left=days_left,
                      link=external("/label/zelfscan"))
         record("label.reminder_sent", label, summary=f"{moment} dagen", role="systeem")

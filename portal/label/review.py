@@ -30,7 +30,7 @@ def start_review(assessment: Assessment, by) -> Assessment:
          status_changed_at=now)
     record("label.review_started", assessment, actor=by, changes={"status": ["ingediend", "in_behandeling"]})
     org = assessment.organisation
-    mail_members(org.id, _("Uw zelfscan is in behandeling"), "review_started", "label-review-started",
+    mail_members(org.id, _l("Uw zelfscan is in behandeling"), "review_started", "label-review-started",
                  org=org, assessment=assessment, reviewer=by, link=external(f"/label/zelfscan/{assessment.id}"))
     db.session.flush()
     return assessment
@@ -65,7 +65,7 @@ def request_changes(assessment: Assessment, by, reason: str, *, version: int | N
         raise LabelError(_("Schrijf wat de organisatie moet aanvullen."), field="reason")
     _decide(assessment, by, "wijzigingen_gevraagd", reason, version)
     org = assessment.organisation
-    mail_members(org.id, _("Uw zelfscan: graag aanvullen"), "changes_requested", "label-changes-requested",
+    mail_members(org.id, _l("Uw zelfscan: graag aanvullen"), "changes_requested", "label-changes-requested",
                  org=org, assessment=assessment, reason=reason, link=external(f"/label/zelfscan/{assessment.id}"))
     db.session.flush()
     return assessment
@@ -93,7 +93,7 @@ def reject(assessment: Assessment, by, reason: str, *, version: int | None = Non
     _decide(assessment, by, "afgewezen", reason, version, decided_at=now, decided_by_id=by.id,
             closed_on=today(), open_key=None)
     org = assessment.organisation
-    mail_members(org.id, _("Uw zelfscan: nog geen label"), "rejected", "label-rejected", org=org,
+    mail_members(org.id, _l("Uw zelfscan: nog geen label"), "rejected", "label-rejected", org=org,
                  assessment=assessment, reason=reason, link=external(f"/label/zelfscan/{assessment.id}"))
     db.session.flush()
     return assessment

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import current_app, g, has_request_context, render_template
 from flask_babel import force_locale
+from flask_babel.speaklater import LazyString
 from flask_mail import Connection, Message
 from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session
@@ -18,14 +19,20 @@ log = logging.getLogger(__name__)
 CLAIM_SECONDS = 120
 
 
-def queue_mail(recipient: str, subject: str, template: str, *, attachments=None, kind: str = "",
+def queue_mail(recipient: str, subject: str | LazyString, template: str, *, attachments=None, kind: str = "",
                locale: str = "nl", **context) -> OutboxMessage:
     """Render ``mail/<template>.txt`` (and ``.html`` when present) and store it in the outbox.
 
     The message is part of the caller's transaction: it exists exactly when the action does.
+
+    Mail goes to people whose language the portal does not know, so subject and body are rendered in
+    ``locale`` (Dutch), whatever language the visitor who set it off reads the pages in. Pass the subject
+    as a lazy string (``lazy_gettext``, imported as ``_l``): ``gettext`` would already have translated it
+    into the visitor's language. Lazy strings in ``context`` are rendered in ``locale`` as well.
     """
     context.setdefault("base_url", current_app.config["PORTAL_BASE_URL"])
     with force_locale(locale):
+        subject = str(subject)
         body_text = render_template(f"mail/{template}.txt", subject=subject, **context)
         try:
             body_html = render_template(f"mail/{template}.html", subject=subject, **context)

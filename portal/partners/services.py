@@ -9,6 +9,7 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -189,7 +190,7 @@ def request_to_join(user: User, org: Organisation, message: str = "") -> JoinReq
     record("organisation.join_requested", join, actor=user, organisation_id=org.id,
            summary=f"{user.email} vraagt lidmaatschap van {org.name}")
     for admin in beheerders(org):
-        queue_mail(admin.email, _("Verzoek om lid te worden van %(org)s", org=org.name), "partners/join_request",
+        queue_mail(admin.email, _l("Verzoek om lid te worden van %(org)s", org=org.name), "partners/join_request",
                    org=org, requester=user, join=join, members_url=external_url("partners.members"),
                    kind="partners-join-request")
     return join
@@ -221,8 +222,8 @@ def decide_join_request(join: JoinRequest, by: User, accept: bool, reason: str =
     record("organisation.join_" + ("accepted" if accept else "refused"), join, actor=by,
            organisation_id=org.id, summary=join.user.email)
     queue_mail(join.user.email,
-               _("U bent lid van %(org)s", org=org.name) if accept
-               else _("Uw verzoek om lid te worden van %(org)s", org=org.name),
+               _l("U bent lid van %(org)s", org=org.name) if accept
+               else _l("Uw verzoek om lid te worden van %(org)s", org=org.name),
                "partners/join_accepted" if accept else "partners/join_refused",
                org=org, user=join.user, reason=join.reason, org_url=external_url("partners.org_home"),
                kind="partners-join-decision")
@@ -243,11 +244,11 @@ TRANSITIONS = {
 
 def _subjects():
     return {
-        "approved": _("Welkom als partner van St. MBO"),
-        "refused": _("Uw aanvraag voor het partnerschap"),
-        "suspended": _("Uw partnerschap is geschorst"),
-        "reinstated": _("Uw partnerschap is hersteld"),
-        "ended": _("Uw partnerschap is beëindigd"),
+        "approved": _l("Welkom als partner van St. MBO"),
+        "refused": _l("Uw aanvraag voor het partnerschap"),
+        "suspended": _l("Uw partnerschap is geschorst"),
+        "reinstated": _l("Uw partnerschap is hersteld"),
+        "ended": _l("Uw partnerschap is beëindigd"),
     }
 
 
@@ -289,7 +290,7 @@ def apply_for_partnership(org: Organisation, by: User, motivation: str, accept_t
                            extra={"motivation": motivation[:5000], "terms_accepted_at": now, "applied_at": now})
     record("partnership.applied", org, actor=by, changes={"partner_status": [previous, "aanvraag"]},
            summary=motivation[:200])
-    _mail_org(org, _("Uw aanvraag voor het partnerschap is ontvangen"), "application_received",
+    _mail_org(org, _l("Uw aanvraag voor het partnerschap is ontvangen"), "application_received",
               "partners-application")
     return org
 
@@ -375,7 +376,7 @@ def invite_member(org: Organisation, by: User, email: str, role: str = "lid") ->
     db.session.add(invitation)
     db.session.flush()
     record("member.invited", invitation, actor=by, organisation_id=org.id, summary=f"{email} ({role})")
-    queue_mail(email, _("Uitnodiging voor %(org)s in Ondernemen met impact", org=org.name), "partners/invitation",
+    queue_mail(email, _l("Uitnodiging voor %(org)s in Ondernemen met impact", org=org.name), "partners/invitation",
                org=org, inviter=by, role=role,
                link=external_url("partners.invitation", token=_invitation_token(invitation)),
                days=current_app.config["INVITE_TOKEN_MAX_AGE"] // 86400, kind="partners-invitation")
