@@ -20,6 +20,7 @@ import re
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
@@ -484,13 +485,14 @@ def attendees(event_id):
                            counts=services.counts_for([event.id])[event.id], to_local=services.to_local)
 
 
-STATUS_NAMES = {"confirmed": "bevestigd", "waitlisted": "wachtlijst", "pending": "onbevestigd",
-                "cancelled": "afgemeld"}
+STATUS_NAMES = {"confirmed": _l("bevestigd"), "waitlisted": _l("wachtlijst"), "pending": _l("onbevestigd"),
+                "cancelled": _l("afgemeld")}
 
 
 def _export_rows(event: Event):
+    """The attendee list for CSV and XLSX, headers and statuses in the language of the staff member."""
     registrations = db.session.scalars(_attendee_query(event)).all()
-    header = ["Naam", "E-mailadres", "Organisatie", "Status", "Aangemeld op", "Ingecheckt op",
+    header = [_("Naam"), _("E-mailadres"), _("Organisatie"), _("Status"), _("Aangemeld op"), _("Ingecheckt op"),
               *[q.label for q in event.questions]]
     rows = []
     for r in registrations:
@@ -537,7 +539,7 @@ def export_xlsx(event_id):
     header, rows = _export_rows(event)
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Deelnemers"
+    sheet.title = _("Deelnemers")[:31]
     sheet.append(header)
     for row in rows:
         sheet.append([_cell(v) for v in row])
