@@ -208,28 +208,43 @@ def report_data(procedure: Procedure) -> dict:
 
 
 def report_xlsx(data: dict) -> bytes:
+    """The evaluation report as a workbook, in the language of whoever downloads it."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+
+    from portal.inkoop.forms import (
+        LABEL_STATUS_LABELS,
+        PARTNER_STATUS_LABELS,
+        PRICE_METHOD_LABELS,
+        STATUS_LABELS,
+    )
+
+    def label(labels, code):
+        return str(labels[code]) if code in labels else code or ""
+
+    def yes_no(value):
+        return _("ja") if value else _("nee")
 
     procedure = data["procedure"]
     wb = Workbook()
     ws = wb.active
-    ws.title = "Rangorde"
+    ws.title = _("Rangorde")[:31]
     bold = Font(bold=True)
     ws.append([procedure.title])
     ws["A1"].font = bold
-    ws.append(["Kenmerk", procedure.reference, "Sluitingsdatum", procedure.closing_date.isoformat(),
-               "Status", procedure.status, "Prijsmethode", procedure.price_method])
+    ws.append([_("Kenmerk"), procedure.reference, _("Sluitingsdatum"), procedure.closing_date.isoformat(),
+               _("Status"), label(STATUS_LABELS, procedure.status),
+               _("Prijsmethode"), label(PRICE_METHOD_LABELS, procedure.price_method)])
     ws.append([])
-    header = ["Rang", "Gelijk", "Loting", "Inschrijver", "KvK", "Prijs"]
+    header = [_("Rang"), _("Gelijk"), _("Loting"), _("Inschrijver"), _("KvK"), _("Prijs")]
     header += [f"{c.name} ({c.weight}%)" for c in data["criteria"]]
-    header += ["Totaal punten"] + (["Fictieve prijs"] if procedure.price_method == "fictieve_korting" else [])
+    header += [_("Totaal punten")] + ([_("Fictieve prijs")] if procedure.price_method == "fictieve_korting" else [])
     ws.append(header)
     for cell in ws[ws.max_row]:
         cell.font = bold
     for r in data["ranked"]:
         bid = data["bids"][r.bid_id]
-        row = [r.rank, "ja" if r.tied else "nee", r.lot_number if r.by_lot else "", bid.organisation.name,
+        row = [r.rank, yes_no(r.tied), r.lot_number if r.by_lot else "", bid.organisation.name,
                bid.organisation.kvk, float(bid.price) if bid.price is not None else None]
         row += [float(scoring.rounded(r.points.get(c.id, 0))) for c in data["criteria"]]
         row += [float(scoring.rounded(r.total))]
@@ -239,8 +254,8 @@ def report_xlsx(data: dict) -> bytes:
     if data["problem"]:
         ws.append([data["problem"]])
 
-    detail = wb.create_sheet("Scores")
-    detail.append(["Inschrijver", "Criterium", "Beoordelaar", "Score", "Motivering"])
+    detail = wb.create_sheet(_("Scores")[:31])
+    detail.append([_("Inschrijver"), _("Criterium"), _("Beoordelaar"), _("Score"), _("Motivering")])
     for cell in detail[1]:
         cell.font = bold
     criteria = {c.id: c for c in data["criteria"]}
@@ -248,16 +263,16 @@ def report_xlsx(data: dict) -> bytes:
         detail.append([data["bids"][s.bid_id].organisation.name, criteria[s.criterion_id].name,
                        s.evaluator.email, float(s.score), s.motivation])
     for (bid_id, criterion_id), c in data["consensus"].items():
-        detail.append([data["bids"][bid_id].organisation.name, criteria[criterion_id].name, "Consensus",
+        detail.append([data["bids"][bid_id].organisation.name, criteria[criterion_id].name, _("Consensus"),
                        float(c.score), c.motivation])
-    labels = wb.create_sheet("Inschrijvers")
-    labels.append(["Inschrijver", "KvK", "Toegelaten", "Reden", "Peildatum label", "Labelstatus", "Certificaat",
-                   "Partnerstatus", "Werkt aan label"])
+    labels = wb.create_sheet(_("Inschrijvers")[:31])
+    labels.append([_("Inschrijver"), _("KvK"), _("Toegelaten"), _("Reden"), _("Peildatum label"), _("Labelstatus"),
+                   _("Certificaat"), _("Partnerstatus"), _("Werkt aan label")])
     for bid in data["bids"].values():
-        labels.append([bid.organisation.name, bid.organisation.kvk, "ja" if bid.admitted else "nee",
+        labels.append([bid.organisation.name, bid.organisation.kvk, yes_no(bid.admitted),
                        bid.admission_note, bid.frozen_on.isoformat() if bid.frozen_on else "",
-                       bid.frozen_label_status, bid.frozen_certificate, bid.frozen_partner_status,
-                       "ja" if bid.frozen_working_on_label else "nee"])
+                       label(LABEL_STATUS_LABELS, bid.frozen_label_status), bid.frozen_certificate,
+                       label(PARTNER_STATUS_LABELS, bid.frozen_partner_status), yes_no(bid.frozen_working_on_label)])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

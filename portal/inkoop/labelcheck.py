@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from portal.extensions import db
@@ -182,32 +183,39 @@ def bulk_check(values: list[str], on: date) -> list[CheckRow]:
 
 
 VERDICTS = {
-    "label": "Heeft het label",
-    "werkt_aan_label": "Partner, werkt aan het label",
-    "partner": "Partner",
-    "geen": "Geen partner",
-    "onbekend": "Onbekend in het portaal",
-    "ongeldig": "Ongeldig KvK-nummer",
+    "label": _l("Heeft het label"),
+    "werkt_aan_label": _l("Partner, werkt aan het label"),
+    "partner": _l("Partner"),
+    "geen": _l("Geen partner"),
+    "onbekend": _l("Onbekend in het portaal"),
+    "ongeldig": _l("Ongeldig KvK-nummer"),
 }
 
 
 def bulk_xlsx(rows: list[CheckRow], on: date) -> bytes:
+    """The outcome as a workbook, in the language of whoever downloads it (Dutch from the CLI)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from portal.inkoop.forms import LABEL_STATUS_LABELS, PARTNER_STATUS_LABELS
+
     wb = Workbook()
     ws = wb.active
-    ws.title = "Labelcheck"
-    ws.append([f"Labelcheck Ondernemen met impact Drechtsteden, peildatum {on.isoformat()}"])
+    ws.title = _("Labelcheck")[:31]
+    ws.append([_("Labelcheck Ondernemen met impact Drechtsteden, peildatum %(date)s", date=on.isoformat())])
     ws["A1"].font = Font(bold=True)
-    ws.append(["Regel", "Opgegeven", "KvK-nummer", "Organisatie", "Uitkomst", "Partnerstatus", "Labelstatus",
-               "Certificaatnummer", "Geldig tot", "Opmerking"])
+    ws.append([_("Regel"), _("Opgegeven"), _("KvK-nummer"), _("Organisatie"), _("Uitkomst"), _("Partnerstatus"),
+               _("Labelstatus"), _("Certificaatnummer"), _("Geldig tot"), _("Opmerking")])
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for r in rows:
-        ws.append([r.line, r.given, r.kvk, r.organisation.name if r.organisation else "", VERDICTS[r.verdict],
-                   r.partner_status, r.label_status, r.certificate_number,
-                   r.valid_until.isoformat() if r.valid_until else "", r.problem])
+        ws.append([r.line, r.given, r.kvk, r.organisation.name if r.organisation else "", str(VERDICTS[r.verdict]),
+                   _label(PARTNER_STATUS_LABELS, r.partner_status), _label(LABEL_STATUS_LABELS, r.label_status),
+                   r.certificate_number, r.valid_until.isoformat() if r.valid_until else "", r.problem])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _label(labels: dict, code: str) -> str:
+    return str(labels[code]) if code in labels else code or ""
