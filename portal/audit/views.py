@@ -10,10 +10,15 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from portal.audit.models import AuditEntry
+from portal.auth.forms import ROLE_LABELS
 from portal.database import paginate
 from portal.permissions import ROLES, requires
 
 bp = Blueprint("audit", __name__, url_prefix="/beheer/audit")
+
+# The acting role of an entry: a portal role, the organisation's administrator, or the system (cron, CLI).
+ROLE_NAMES = {**{role: ROLE_LABELS[role] for role in ROLES}, "beheerder": _l("Beheerder van een organisatie"),
+              "systeem": _l("Systeem")}
 
 
 class AuditFilterForm(FlaskForm):
@@ -24,8 +29,7 @@ class AuditFilterForm(FlaskForm):
     object_type = StringField(_l("Soort object"), validators=[Optional(), Length(max=60)])
     object_id = StringField(_l("Object-id"), validators=[Optional(), Length(max=12)])
     actor = StringField(_l("Door (e-mail bevat)"), validators=[Optional(), Length(max=254)])
-    role = SelectField(_l("Rol"), choices=[("", _l("Alle rollen"))] + [(r, r) for r in (*ROLES, "beheerder", "systeem")],
-                       validators=[Optional()])
+    role = SelectField(_l("Rol"), choices=[("", _l("Alle rollen"))] + list(ROLE_NAMES.items()), validators=[Optional()])
     organisation_id = StringField(_l("Organisatie-id"), validators=[Optional(), Length(max=12)])
     date_from = DateField(_l("Vanaf datum"), validators=[Optional()])
     date_to = DateField(_l("Tot en met datum"), validators=[Optional()])
@@ -60,4 +64,4 @@ def filtered_entries(form: AuditFilterForm):
 def log():
     form = AuditFilterForm(request.args)
     page = paginate(filtered_entries(form), per_page=50)
-    return render_template("audit/log.html", form=form, page=page)
+    return render_template("audit/log.html", form=form, page=page, role_names=ROLE_NAMES)
