@@ -1,5 +1,5 @@
 """Error pages in the portal's own style; no stack traces outside development."""
-from flask import jsonify, render_template, request
+from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
@@ -13,11 +13,22 @@ MESSAGES = {
     404: lambda: _("Deze pagina bestaat niet (meer)."),
     405: lambda: _("Deze handeling is hier niet toegestaan."),
     409: lambda: _("Iemand anders heeft dit intussen gewijzigd. Laad de pagina opnieuw."),
-    413: lambda: _("Het bestand is te groot."),
+    413: lambda: _too_large(),
     429: lambda: _("Te veel pogingen. Wacht even en probeer het opnieuw."),
     503: lambda: _("Het portaal is even niet bereikbaar. Uw gegevens zijn niet gewijzigd. Probeer het over een minuut opnieuw."),
     500: lambda: _("Er ging iets mis aan onze kant. Uw gegevens zijn niet gewijzigd. Probeer het later opnieuw."),
 }
+
+
+def _too_large() -> str:
+    """The 413 message names the limit (MAX_UPLOAD_MB), so people know what to send instead."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    message = _("Het bestand is te groot.")
+    if not limit:
+        return message
+    size = f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{max(limit // 1024, 1)} kB"
+    return message + " " + _("U kunt hoogstens %(size)s tegelijk versturen. Maak het bestand kleiner of splits het.",
+                             size=size)
 
 
 def _wants_json() -> bool:

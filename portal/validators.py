@@ -65,3 +65,20 @@ class Postcode:
             field.data = normalise_postcode(field.data)
         except InvalidNumber as exc:
             raise FormValidationError(str(exc)) from exc
+
+
+def clean_filename(name: str, max_length: int = 200, default: str = "bestand") -> str:
+    """A file name as given by a browser, made harmless to store and to show.
+
+    Directories (/ and \\) are dropped, control and format characters (NUL, CR/LF, right-to-left override) and
+    characters Windows forbids are removed; a long name is shortened before its extension, so the extension stays.
+    """
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable() and ch not in '<>:"/\\|?*').strip()
+    if len(name) > max_length:
+        stem, dot, extension = name.rpartition(".")
+        if dot and stem and len(extension) <= 10:
+            name = stem[: max_length - len(extension) - 1].rstrip() + "." + extension
+        else:
+            name = name[:max_length]
+    return name or default

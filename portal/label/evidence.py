@@ -1,6 +1,8 @@
 """Evidence files: checked by content (not by name), size limited, stored under UPLOAD_FOLDER, never static."""
+import io
 import os
 import uuid
+import zipfile
 
 import filetype
 from flask import current_app
@@ -10,6 +12,7 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.label.errors import LabelError
 from portal.label.models import EvidenceFile
+from portal.validators import clean_filename as _clean_filename
 
 # Detected kind -> extensions a file of that kind may carry in its name.
 ALLOWED = {
@@ -37,9 +40,25 @@ def _root() -> str:
 
 
 def clean_filename(name: str) -> str:
-    name = os.path.basename((name or "").replace("\\", "/")).strip()
-    name = "".join(ch for ch in name if ch.isprintable() and ch not in '<>:"/\\|?*')
-    return name[:200] or "bestand"
+    return _clean_filename(name, max_length=200)
+
+
+# Where Office keeps macros: the VBA project of OOXML files, Basic of OpenDocument, the
+# _VBA_PROJECT stream (UTF-16 name) of the old binary formats.
+OLE_MACROS = "_VBA_PROJECT".encode("utf-16-le")
+
+
+def has_macros(mime: str, data: bytes) -> bool:
+    if mime in ("application/msword", "application/vnd.ms-excel", "application/vnd.ms-powerpoint"):
+        return OLE_MACROS in data
+    if "openxmlformats" in mime or "opendocument" in mime:
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = [n.lower() for n in archive.namelist()]
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return False  # filetype saw an Office file; Office repairs what zipfile cannot read
+        return any(n.endswith("vbaproject.bin") or n.startswith("basic/") for n in names)
+    return False
 
 
 def check_file(filename: str, data: bytes) -> str:
@@ -57,6 +76,9 @@ def check_file(filename: str, data: bytes) -> str:
     if extension not in ALLOWED[mime]:
         raise LabelError(_("De inhoud van het bestand past niet bij de naam (.%(ext)s). Controleer het bestand.",
                            ext=extension or "?"), field="file")
+    if has_macros(mime, data):
+        raise LabelError(_("Documenten met macro's nemen we niet aan. Sla het document op zonder macro's, "
+                           "of als PDF."), field="file")
     return mime
 
 

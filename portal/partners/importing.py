@@ -18,7 +18,8 @@ from portal.extensions import db
 from portal.partners import reference as ref
 from portal.partners.models import ImportBatch, Organisation
 from portal.partners.services import PartnerError, normalise_website
-from portal.validators import InvalidNumber, normalise_kvk, normalise_postcode
+from portal.spreadsheets import SpreadsheetTooLarge, check_archive
+from portal.validators import InvalidNumber, clean_filename, normalise_kvk, normalise_postcode
 
 MAX_ROWS = 5000
 
@@ -74,6 +75,12 @@ def read_table(filename: str, data: bytes) -> pd.DataFrame:
     if not data or not data.strip():
         raise ImportProblem(_("Het bestand is leeg."), field="file")
     name = (filename or "").lower()
+    try:
+        check_archive(data)
+    except SpreadsheetTooLarge as exc:
+        raise ImportProblem(_("Dit bestand is uitgepakt groter dan %(mb)s MB en daarmee te groot om te lezen. "
+                              "Sla alleen de partnerlijst op als .xlsx of .csv.", mb=exc.limit_mb),
+                            field="file") from exc
     try:
         if data[:4] == b"PK\x03\x04" or name.endswith((".xlsx", ".xlsm")):
             frame = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl", keep_default_na=False)
@@ -244,7 +251,9 @@ def _mark_duplicates(rows: list[dict]):
 def upload_partner_list(filename: str, data: bytes, by: User) -> ImportBatch:
     """Read and check the file and keep the result as a batch for the preview; nothing is imported yet."""
     rows = check_rows(read_table(filename, data))
-    batch = ImportBatch(filename=(filename or "")[:255], rows=rows, status="preview", created_by_id=by.id)
+    # The name is only shown, never used as a path; without directories or NUL (PostgreSQL refuses it).
+    batch = ImportBatch(filename=clean_filename(filename, max_length=255, default="import"), rows=rows,
+                        status="preview", created_by_id=by.id)
     db.session.add(batch)
     db.session.flush()
     record("partner_import.uploaded", batch, actor=by,
