@@ -2,8 +2,9 @@
 import importlib
 import logging
 import os
+import re
 
-from flask import Flask, has_request_context, request, session
+from flask import Flask, current_app, has_app_context, has_request_context, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
@@ -41,6 +42,9 @@ def create_app(config: dict | None = None) -> Flask:
     ext.mail.init_app(app)
     ext.babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: "Europe/Amsterdam")
     ext.limiter.init_app(app)
+    from portal import database
+
+    database.init_app(app)
 
     # Ids in URLs fit the database's integer: /x/99999999999999999999 is a 404, not an overflow.
     app.url_map.converters["int"] = _DatabaseInteger
@@ -124,7 +128,30 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn):
-    # SQLite cannot upgrade a read lock to a write lock under contention without failing, so a
-    # transaction takes the write lock up front; writers queue on busy_timeout instead of erroring.
+    # SQLite cannot upgrade a read lock to a write lock under contention without failing, so a transaction
+    # that may write takes the write lock up front; writers queue on busy_timeout instead of erroring.
+    # A GET whose view only reads starts a deferred transaction: in WAL mode readers take no lock at all,
+    # so pages are served side by side while one writer works. Views that write on GET are marked with
+    # portal.database.writes_on_get; a connection can ask for the lock with execution_options(sqlite_immediate=True).
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        from portal.database import in_reading_request
+
+        reading = not conn.get_execution_options().get("sqlite_immediate") and in_reading_request()
+        conn.info["sqlite_deferred"] = reading
+        conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+
+_WRITE_STATEMENT = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _sqlite_write_guard(conn, cursor, statement, parameters, context, executemany):
+    # A write in a deferred (read) transaction fails with "database is locked" whenever another request
+    # wrote since it began. Tests fail loudly so that such a view gets @writes_on_get; in production the
+    # write is tried (it usually succeeds) and a failure answers 503 with Retry-After.
+    if conn.info.get("sqlite_deferred") and conn.dialect.name == "sqlite" and _WRITE_STATEMENT.match(statement):
+        message = (f"{request.endpoint if has_request_context() else '?'} writes during a GET on SQLite: "
+                   "mark the view with portal.database.writes_on_get")
+        if has_app_context() and current_app.config.get("TESTING"):
+            raise RuntimeError(message)
+        logging.getLogger(__name__).warning(message)

@@ -1,7 +1,7 @@
 """Database helpers shared by every package: UTC timestamps, pagination and locking."""
 from datetime import UTC, datetime
 
-from flask import request
+from flask import g, has_app_context, request
 from sqlalchemy import DateTime, TypeDecorator
 
 from portal.extensions import db
@@ -30,6 +30,29 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def writes_on_get(view):
+    """Mark a view that changes data on GET (a link in a mail, a QR code): on SQLite its transaction takes
+    the write lock at BEGIN like a POST's. Put it under the access rule decorator."""
+    view.writes_on_get = True
+    return view
+
+
+def init_app(app):
+    @app.before_request
+    def _mark_reading_request():
+        view = app.view_functions.get(request.endpoint) if request.endpoint else None
+        g.sqlite_reading = (request.method in READING_METHODS and view is not None
+                            and not getattr(view, "writes_on_get", False))
+
+
+def in_reading_request() -> bool:
+    """True inside a GET/HEAD request whose view only reads (see ``portal._sqlite_begin``)."""
+    return has_app_context() and bool(g.get("sqlite_reading"))
 
 
 def is_postgres() -> bool:

@@ -17,6 +17,7 @@ from sqlalchemy import text
 
 from portal import create_app
 from portal.extensions import db
+from portal.partners.reference import ensure_municipalities
 
 TEST_SECRET = "test-secret-key"
 
@@ -188,6 +189,10 @@ def make_app(database_url, smtp_server):
     def factory(**extra):
         app = create_app(_test_config(database_url, smtp_server.port, **extra))
         app.test_client_class = CSRFClient
+        with app.app_context():  # reference data, as migration 0002 inserts it
+            ensure_municipalities()
+            db.session.commit()
+            db.session.remove()
         apps.append(app)
         return app
 

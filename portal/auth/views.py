@@ -15,6 +15,7 @@ from portal.auth.forms import (
     ResetPasswordForm,
 )
 from portal.auth.models import User
+from portal.database import writes_on_get
 from portal.extensions import db, limiter, login_manager
 from portal.permissions import login_required, public
 
@@ -66,6 +67,7 @@ def register():
 
 @bp.route("/bevestigen/<token>")
 @public
+@writes_on_get
 def verify_email(token):
     try:
         user = services.verify_email(token)

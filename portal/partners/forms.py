@@ -43,7 +43,7 @@ def _choices(pairs, empty=None):
 
 
 def municipality_choices(empty=_l("Kies een gemeente")):
-    ref.ensure_municipalities()
+    # Read only: the municipalities are reference data inserted by migration 0002 (and the demo seed).
     rows = db.session.scalars(select(Municipality).order_by(Municipality.name))
     return [("", empty)] + [(str(m.id), m.name) for m in rows]
 
