@@ -66,6 +66,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "LABEL_STAFF_EMAIL": env.get("LABEL_STAFF_EMAIL") or None,
         "RATELIMIT_API": env.get("RATELIMIT_API", "120 per minute"),
         "API_CACHE_SECONDS": int(env.get("API_CACHE_SECONDS", "300")),
+        # How long the dashboard shows numbers computed earlier (portal/dashboard/cache.py); 0: always compute.
+        "DASHBOARD_CACHE_SECONDS": int(env.get("DASHBOARD_CACHE_SECONDS", "600")),
         "EVENT_PURGE_MONTHS": int(env.get("EVENT_PURGE_MONTHS", "6")),
         "TESTING": False,
     }

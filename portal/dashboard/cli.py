@@ -33,4 +33,26 @@ def quarterly_command(year, quarter, municipality, out, internal):
                f"{'internal' if internal else 'external (counts below 5 suppressed)'}.")
 
 
-COMMANDS = [report_cli]
+dashboard_cli = AppGroup("dashboard", help="The dashboard's numbers.")
+
+
+@dashboard_cli.command("refresh")
+def refresh_command():
+    """Compute the dashboard's default view (all municipalities and each one) ahead of its viewers (cron)."""
+    from portal.dashboard import cache, metrics, reports
+    from portal.dashboard.forms import default_period
+    from portal.label.history import today
+
+    start, end = default_period(today())
+    points = metrics.quarter_points(start, end)
+    scopes = [None] + [m.id for m in metrics.municipalities()]
+    stored = 0
+    for municipality_id in scopes:
+        filters = metrics.Filters(start=start, end=end, municipality_id=municipality_id)
+        snapshot = metrics.compute_snapshot(filters, reports.snapshot_dates(filters, points))
+        db.session.rollback()  # end the read; the snapshot is stored in a transaction of its own
+        stored += cache.store(cache.snapshot_key(filters, reports.snapshot_dates(filters, points)), snapshot)
+    click.echo(f"Dashboard numbers computed for {len(scopes)} views ({stored} stored), period {start} to {end}.")
+
+
+COMMANDS = [report_cli, dashboard_cli]

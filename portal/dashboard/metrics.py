@@ -437,6 +437,28 @@ def commitments(filters: Filters) -> list[CommitmentRow] | None:
     return sorted(rows, key=lambda r: (order.index(r.kind) if r.kind in order else len(order), r.kind))
 
 
+# --------------------------------------------------------------------------- all numbers at once
+@dataclass
+class Snapshot:
+    """Every number of the dashboard for one set of filters and dates, and when it was computed (UTC)."""
+
+    status: dict[date, dict[int | None, StatusCounts]]
+    jobs: JobStats
+    stage: StageStats
+    events: list[EventRow] | None
+    commitments: list[CommitmentRow] | None
+    computed_at: datetime
+
+
+def compute_snapshot(filters: Filters, dates) -> Snapshot:
+    """All the dashboard's numbers: a fixed number of queries whatever the data size."""
+    from portal.database import utcnow
+
+    computed_at = utcnow()
+    return Snapshot(status=status_counts(dates, filters), jobs=impact_jobs(filters), stage=stageplekken(filters),
+                    events=event_attendance(filters), commitments=commitments(filters), computed_at=computed_at)
+
+
 # --------------------------------------------------------------------------- reference
 def municipalities() -> list[Municipality]:
     return list(db.session.scalars(select(Municipality).order_by(Municipality.name)).all())

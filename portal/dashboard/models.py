@@ -1,5 +1,5 @@
 """Targets per municipality and year: how many partners, label holders and organisations working on the label."""
-from sqlalchemy import ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.database import UTCDateTime, utcnow
@@ -25,3 +25,17 @@ class Target(db.Model):
 
     def __str__(self):
         return f"{self.municipality.name if self.municipality else '?'} {self.year}"
+
+
+class DashboardSnapshot(db.Model):
+    """The dashboard's numbers for one set of filters, kept for a few minutes (``portal.dashboard.cache``).
+
+    Shared by every worker and filled ahead by ``flask dashboard refresh``; a cache only: deleting every row
+    loses nothing.
+    """
+
+    __tablename__ = "dashboard_snapshot"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    computed_at = mapped_column(UTCDateTime, nullable=False, index=True)
+    payload: Mapped[str] = mapped_column(Text, nullable=False)

@@ -143,24 +143,35 @@ def _scope_name(filters: Filters, municipality_names: dict) -> str:
     return _("Drechtsteden (alle gemeenten)")
 
 
-def build_subjects(filters: Filters, trend_points: list[QuarterPoint], municipalities=None) -> list[Subject]:
-    """Every subject of the dashboard and the report for ``filters``: a fixed number of queries."""
+def build_subjects(filters: Filters, trend_points: list[QuarterPoint], municipalities=None,
+                   snapshot: metrics.Snapshot | None = None) -> list[Subject]:
+    """Every subject of the dashboard and the report for ``filters``: a fixed number of queries.
+
+    ``snapshot`` holds the numbers when they were computed before (the dashboard's cache, ``portal.dashboard.cache``);
+    without it they are computed now. Targets are always read live: they are few and staff edit them.
+    """
     on = filters.reference_date
     if municipalities is None:
         municipalities = metrics.municipalities()
     names = {m.id: m.name for m in municipalities}
-    dates = [p.on for p in trend_points] + [on]
-    counts = metrics.status_counts(dates, filters)
+    if snapshot is None:
+        snapshot = metrics.compute_snapshot(filters, snapshot_dates(filters, trend_points))
+    counts = snapshot.status
     targets = targets_for({on.year} | {p.year for p in trend_points})
     scope = _scope_name(filters, names)
     return [
         _targets_subject(filters, on, counts[on], targets, municipalities, scope),
         _trend_subject(filters, trend_points, counts, targets, scope),
-        _jobs_subject(filters),
-        _stage_subject(filters),
-        _events_subject(filters),
-        _commitments_subject(filters),
+        _jobs_subject(snapshot.jobs),
+        _stage_subject(snapshot.stage),
+        _events_subject(filters, snapshot.events),
+        _commitments_subject(snapshot.commitments),
     ]
+
+
+def snapshot_dates(filters: Filters, trend_points: list[QuarterPoint]) -> list[date]:
+    """The dates on which statuses are counted: every trend point and the peildatum."""
+    return sorted({p.on for p in trend_points} | {filters.reference_date})
 
 
 def _target_sum(targets, municipality_ids, year, attr):
@@ -238,8 +249,7 @@ def _trend_subject(filters, points, counts, targets, scope) -> Subject:
                    intro=_("Elk kwartaal geteld op de laatste dag ervan (of op de einddatum van de periode)."))
 
 
-def _jobs_subject(filters) -> Subject:
-    stats = metrics.impact_jobs(filters)
+def _jobs_subject(stats: metrics.JobStats) -> Subject:
     columns = [Column(_("Categorie"), TEXT), Column(_("Banen"), COUNT), Column(_("Waarvan duurzaam"), COUNT)]
     summary = Table(
         key="banen-totaal", title=_("Banen met impact in de periode"),
@@ -264,8 +274,7 @@ def _jobs_subject(filters) -> Subject:
                    intro=_("Banen die in de periode liepen; duurzaam is een contract van 6 maanden of langer."))
 
 
-def _stage_subject(filters) -> Subject:
-    stats = metrics.stageplekken(filters)
+def _stage_subject(stats: metrics.StageStats) -> Subject:
     columns = [Column(_("Categorie"), TEXT), Column(_("Stageplekken"), COUNT),
                Column(_("Plaatsen aangeboden"), COUNT), Column(_("Plaatsen vervuld"), COUNT)]
     tables = []
@@ -282,8 +291,7 @@ def _stage_subject(filters) -> Subject:
                    intro=_("Stageplekken waarvan de periode in de gekozen periode valt (zonder periode: altijd)."))
 
 
-def _events_subject(filters) -> Subject:
-    rows_in = metrics.event_attendance(filters)
+def _events_subject(filters, rows_in: list[metrics.EventRow] | None) -> Subject:
     labels = _event_kind_labels()
     columns = [Column(_("Soort evenement"), TEXT), Column(_("Evenementen"), NUMBER),
                Column(_("Aanmeldingen"), COUNT), Column(_("Aanwezig"), COUNT), Column(_("Organisaties aanwezig"), COUNT)]
@@ -297,8 +305,7 @@ def _events_subject(filters) -> Subject:
     return Subject("evenementen", _("Evenementen"), _("Evenementen en aanwezigheid"), [table])
 
 
-def _commitments_subject(filters) -> Subject:
-    rows_in = metrics.commitments(filters)
+def _commitments_subject(rows_in: list[metrics.CommitmentRow] | None) -> Subject:
     labels = _commitment_kind_labels()
     columns = [Column(_("Soort toezegging"), TEXT), Column(_("Toezeggingen"), NUMBER), Column(_("Beloofd"), NUMBER),
                Column(_("Gerealiseerd"), COUNT), Column(_("Gehaald"), NUMBER), Column(_("Achter op schema"), NUMBER),

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal.dashboard import charts, metrics, reports
+from portal.dashboard import cache, charts, metrics, reports
 from portal.dashboard.forms import FilterForm, ReportForm, TargetForm, default_period
 from portal.dashboard.models import Target
 from portal.dashboard.targets import DashboardError, set_target
@@ -31,7 +31,11 @@ def index():
         start, end = form.van.data or start, form.tot.data or end
         municipality_id, sector = form.gemeente.data, form.sector.data or None
     filters = metrics.Filters(start=start, end=end, municipality_id=municipality_id, sector=sector)
-    subjects = reports.build_subjects(filters, metrics.quarter_points(start, end), municipalities)
+    points = metrics.quarter_points(start, end)
+    # The numbers of the last few minutes (cache.py); ?ververs=1 ("Nu verversen") computes them again.
+    snapshot = cache.get_snapshot(filters, reports.snapshot_dates(filters, points),
+                                  refresh=request.args.get("ververs") == "1")
+    subjects = reports.build_subjects(filters, points, municipalities, snapshot=snapshot)
     chart_svgs = {table.key: charts.chart_for(table) for subject in subjects for table in subject.tables}
     report_form = ReportForm(data={"jaar": end.year, "kwartaal": metrics.quarter_of(end),
                                    "gemeente": municipality_id, "versie": "extern"},
@@ -39,8 +43,10 @@ def index():
     # Both forms have a "gemeente": the report form's controls get ids of their own on this page.
     for form_field in report_form:
         form_field.id = form_field.label.field_id = f"rapport-{form_field.name}"
+    refresh_args = {k: v for k, v in request.args.items() if k != "ververs"} | {"ververs": "1"}
     return render_template("dashboard/index.html", form=form, filters=filters, subjects=subjects,
-                           charts=chart_svgs, report_form=report_form,
+                           charts=chart_svgs, report_form=report_form, computed_at=snapshot.computed_at,
+                           cache_seconds=cache.max_age(), refresh_url=url_for("dashboard.index", **refresh_args),
                            can_edit_targets=any(current_user.has_role(r) for r in EDITORS))
 
 
