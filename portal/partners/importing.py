@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 import pandas as pd
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from portal.audit.services import diff, record
@@ -41,6 +42,9 @@ COLUMNS = {
     "partner_since": ("partnersinds", "sinds", "startdatum"),
 }
 REQUIRED = ("name", "kvk", "postcode", "municipality")
+# Text fields with the column's maximum length: a longer cell is a problem of its row, not a database error.
+LIMITED = {"name": _l("naam"), "street": _l("straat"), "city": _l("plaats"), "website": _l("website"),
+           "contact_name": _l("contactpersoon"), "contact_phone": _l("telefoon"), "contact_email": _l("e-mailadres")}
 COLUMN_TITLES = {"name": "naam", "kvk": "kvk", "postcode": "postcode", "municipality": "gemeente"}
 
 SAMPLE_CSV = (
@@ -214,6 +218,10 @@ def _check_row(line: int, values: dict, municipalities: dict) -> dict:
     if clean["contact_email"] and "@" not in clean["contact_email"]:
         warnings.append(_("e-mailadres ‘%(value)s’ is ongeldig: blijft leeg", value=clean["contact_email"]))
         clean["contact_email"] = ""
+    for key, title in LIMITED.items():
+        limit = Organisation.__table__.c[key].type.length
+        if len(clean[key]) > limit:
+            problems.append(_("%(column)s is te lang (hoogstens %(n)s tekens)", column=title, n=limit))
     return {"line": line, "values": values, "clean": clean, "problems": [str(p) for p in problems],
             "warnings": [str(w) for w in warnings], "action": "", "existing_id": None}
 
