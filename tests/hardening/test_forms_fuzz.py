@@ -286,3 +286,31 @@ def test_every_list_page_survives_a_hostile_query_string(world, endpoint):
         assert changed(before, world.counts()) == {}
 
     attempt()
+
+
+# --------------------------------------------------------------------------- NUL characters
+def test_nul_characters_in_every_text_field_never_give_a_server_error(world):
+    """PostgreSQL refuses NUL in text; a NUL pasted into any field of any form must not reach it as a 500."""
+    from hypothesis import find
+
+    from tests.hardening.fuzzkit import plausible_value
+
+    tried = 0
+    for (method, endpoint), forms in sorted(world.forms.items()):
+        if method != "POST" or endpoint in SKIP:
+            continue
+        form = forms[0]
+        client = world.clients[form.role]
+        data = {}
+        for name, f in form.fields.items():
+            if f.type == "file":
+                continue
+            value = find(plausible_value(f), lambda v: True)
+            data[name] = value if f.options or f.type in ("checkbox", "radio") else f"Fuzz\x00{value}\x00"
+        before = world.counts()
+        response = client.post(form.action, data=prepare(data, form, client))
+        tried += 1
+        assert response.status_code < 500, f"POST {form.action} {data!r}"
+        if response.status_code not in (301, 302, 303):
+            assert changed(before, world.counts()) == {}, f"POST {form.action} {data!r}"
+    assert tried >= 50
