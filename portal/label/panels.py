@@ -1,4 +1,6 @@
 """Label panels on the organisation home (status, next step, score per theme) and staff partner detail."""
+from types import SimpleNamespace
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -6,8 +8,8 @@ from sqlalchemy.orm import selectinload
 from portal.extensions import db
 from portal.label import assessments
 from portal.label.history import label_status_of, label_status_on
-from portal.label.models import Assessment, Label
-from portal.label.scoring import score_assessment
+from portal.label.models import Assessment, AssessmentAnswer, CriteriaSet, Label, LabelCriterion, LabelTheme
+from portal.label.scoring import Score, compute_score
 from portal.panels import panel
 
 
@@ -27,18 +29,51 @@ def _today():
     return today()
 
 
+# Published criteria sets never change (portal.label.criteria refuses edits), so their structure is kept per
+# process for scoring: the organisation home page then needs one query for the answers instead of loading
+# the set's themes, criteria and options on every view. Keyed by the database, the set and its publication.
+_SET_STRUCTURES: dict[tuple, SimpleNamespace] = {}
+_MAX_SETS = 64
+
+
+def _set_structure(criteria_set_id: int):
+    """The themes, criteria and options of a criteria set as plain data, as ``compute_score`` reads them."""
+    head = db.session.execute(select(CriteriaSet.status, CriteriaSet.published_at)
+                              .where(CriteriaSet.id == criteria_set_id)).first()
+    key = (str(db.engine.url), criteria_set_id, head.published_at) if head else None
+    if head is not None and head.status != "concept" and key in _SET_STRUCTURES:
+        return _SET_STRUCTURES[key]
+    criteria_set = db.session.scalar(select(CriteriaSet).where(CriteriaSet.id == criteria_set_id).options(
+        selectinload(CriteriaSet.themes).selectinload(LabelTheme.criteria).selectinload(LabelCriterion.options)))
+    structure = SimpleNamespace(
+        min_total_pct=criteria_set.min_total_pct, min_theme_pct=criteria_set.min_theme_pct,
+        themes=[SimpleNamespace(
+            id=theme.id, title=theme.title, weight=theme.weight, min_pct=theme.min_pct,
+            criteria=[SimpleNamespace(id=c.id, max_points=c.max_points,
+                                      options=[SimpleNamespace(id=o.id, points=o.points) for o in c.options])
+                      for c in theme.criteria])
+            for theme in criteria_set.themes])
+    if criteria_set.status != "concept":
+        if len(_SET_STRUCTURES) >= _MAX_SETS:
+            _SET_STRUCTURES.clear()
+        _SET_STRUCTURES[key] = structure
+    return structure
+
+
+def light_score(assessment: Assessment) -> Score:
+    """The assessment's score from its chosen options alone (one query when the set's structure is known)."""
+    chosen = dict(db.session.execute(select(AssessmentAnswer.criterion_id, AssessmentAnswer.option_id)
+                                     .where(AssessmentAnswer.assessment_id == assessment.id)).all())
+    return compute_score(_set_structure(assessment.criteria_set_id), chosen)
+
+
 @panel("org_home", order=20, template="label/_org_home_panel.html")
 def org_home_panel(org):
     snapshot = label_status_of(org.id)
     current = assessments.open_assessment(org.id)
-    if current is not None:
-        current = assessments.load(current.id)
     shown = current or assessments.last_approved(org.id)
-    if shown is not None and shown is not current:
-        shown = assessments.load(shown.id)
     return {"snapshot": snapshot, "current": current, "step": next_step(org, snapshot, current),
-            "score": score_assessment(shown) if shown else None, "scored": shown,
-            "status_labels": assessments.STATUS_LABELS}
+            "score": light_score(shown) if shown else None, "status_labels": assessments.STATUS_LABELS}
 
 
 @panel("partner_detail", order=20, template="label/_partner_detail_panel.html")
