@@ -249,7 +249,7 @@ def test_every_post_route_refuses_bad_input_cleanly(world, endpoint):
 
 def test_almost_every_post_route_was_fuzzed_with_its_real_form(world):
     """Guards the crawl: a route fuzzed only at a built URL without fields is weakly tested."""
-    assert len(world.fallbacks) <= 20, world.fallbacks
+    assert len(world.fallbacks) <= 24, world.fallbacks  # 19 today (see the report printed with -s)
     for endpoint, (action, how, answers) in sorted(world.answers.items()):
         counts = {code: answers.count(code) for code in sorted(set(answers))}
         print(f"{endpoint:40} {how:6} {action:60} {counts}")
