@@ -47,3 +47,12 @@ def safe_cell(value):
 
 def safe_row(values) -> list:
     return [safe_cell(v) for v in values]
+
+
+def neutralise_workbook(workbook) -> None:
+    """Turn every text cell of an openpyxl workbook that would run as a formula into plain text."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                    cell.value = safe_cell(cell.value)

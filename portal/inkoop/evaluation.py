@@ -11,6 +11,7 @@ from portal.extensions import db
 from portal.inkoop import scoring
 from portal.inkoop.models import ConsensusScore, EvaluatorScore, PanelMember, Procedure
 from portal.inkoop.procedures import ProcedureError, ensure_editable, flush_or_refuse
+from portal.spreadsheets import neutralise_workbook
 
 
 def panel_member(procedure: Procedure, user) -> PanelMember | None:
@@ -273,6 +274,7 @@ def report_xlsx(data: dict) -> bytes:
                        bid.admission_note, bid.frozen_on.isoformat() if bid.frozen_on else "",
                        label(LABEL_STATUS_LABELS, bid.frozen_label_status), bid.frozen_certificate,
                        label(PARTNER_STATUS_LABELS, bid.frozen_partner_status), yes_no(bid.frozen_working_on_label)])
+    neutralise_workbook(wb)  # titles, names and motivations are typed by people (or imported)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -11,6 +11,7 @@ from sqlalchemy import func, or_, select
 from portal.extensions import db
 from portal.inkoop import sources
 from portal.partners.models import Organisation
+from portal.spreadsheets import SpreadsheetTooLarge, check_archive, neutralise_workbook
 from portal.validators import InvalidNumber, normalise_kvk
 
 MAX_ROWS = 5000
@@ -124,6 +125,11 @@ def read_supplier_file(filename: str, data: bytes) -> list[str]:
         raise LabelCheckError(_("Het bestand is leeg."))
     try:
         if name.endswith((".xlsx", ".xlsm")):
+            try:
+                check_archive(data)
+            except SpreadsheetTooLarge as exc:
+                raise LabelCheckError(_("Dit bestand is uitgepakt groter dan %(mb)s MB en daarmee te groot om te "
+                                        "lezen. Stuur alleen de KvK-kolom mee.", mb=exc.limit_mb)) from exc
             frame = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
         elif name.endswith((".csv", ".txt")):
             text = None
@@ -212,6 +218,7 @@ def bulk_xlsx(rows: list[CheckRow], on: date) -> bytes:
         ws.append([r.line, r.given, r.kvk, r.organisation.name if r.organisation else "", str(VERDICTS[r.verdict]),
                    _label(PARTNER_STATUS_LABELS, r.partner_status), _label(LABEL_STATUS_LABELS, r.label_status),
                    r.certificate_number, r.valid_until.isoformat() if r.valid_until else "", r.problem])
+    neutralise_workbook(wb)  # the given values and organisation names are typed by people
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
