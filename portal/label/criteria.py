@@ -39,7 +39,9 @@ def _require_concept(criteria_set: CriteriaSet):
 def parse_options(text: str) -> list[tuple[int, str]]:
     """Answer options from lines "points | label" (e.g. "2 | Ja, structureel")."""
     options = []
-    for number, line in enumerate((text or "").splitlines(), start=1):
+    if not isinstance(text, str):
+        text = ""  # a form posted without the field gives the criterion's option objects, not text
+    for number, line in enumerate(text.splitlines(), start=1):
         line = line.strip()
         if not line:
             continue
