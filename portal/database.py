@@ -1,7 +1,9 @@
 """Database helpers shared by every package: UTC timestamps, pagination and locking."""
+import time
 from datetime import UTC, datetime
 
 from flask import g, has_app_context, request
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import DateTime, TypeDecorator
 
 from portal.extensions import db
@@ -69,10 +71,52 @@ def for_update(stmt):
 MAX_PAGE = 10000
 
 
-def paginate(stmt, per_page=25, max_per_page=100):
+def paginate(stmt, per_page=25, max_per_page=100, cache_seconds=0):
     """Paginate a select() from the request's ?page= and ?per_page=, never erroring on bad input.
 
     The page number is clamped so that a huge ?page= cannot overflow the database's OFFSET.
+
+    ``cache_seconds`` > 0 (public lists of one entity with an ``id``, such as the label register): the total
+    and the ids on the page are kept that long per process, keyed by the SQL, its parameters and the page.
+    A later view loads just those ids, still through ``stmt``'s conditions, so a row that stopped matching
+    drops out and every shown value is current; only which rows fill the page can be that many seconds old.
     """
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
-    return db.paginate(stmt, page=page, per_page=per_page, max_per_page=max_per_page, error_out=False)
+    if cache_seconds <= 0:
+        return db.paginate(stmt, page=page, per_page=per_page, max_per_page=max_per_page, error_out=False)
+    compiled = stmt.compile(dialect=db.engine.dialect)
+    key = (str(db.engine.url), str(compiled), tuple(sorted((k, repr(v)) for k, v in compiled.params.items())),
+           page, per_page)
+    now = time.monotonic()
+    hit = _PAGES.get(key)
+    if hit is not None and hit[0] > now:
+        ids, total = hit[1]
+        entity = stmt.column_descriptions[0]["entity"]
+        found = {}
+        if ids:
+            found = {row.id: row for row in db.session.scalars(stmt.where(entity.id.in_(ids)).limit(None).offset(None))}
+        return _KeptPage(page, per_page, [found[i] for i in ids if i in found], total)
+    result = db.paginate(stmt, page=page, per_page=per_page, max_per_page=max_per_page, error_out=False)
+    if len(_PAGES) >= _MAX_PAGES:
+        _PAGES.clear()
+    _PAGES[key] = (now + cache_seconds, ([row.id for row in result.items], result.total))
+    return result
+
+
+_PAGES: dict[tuple, tuple[float, tuple[list[int], int]]] = {}
+_MAX_PAGES = 2048
+
+
+class _KeptPage(Pagination):
+    """A page whose ids came from ``_PAGES``: the same attributes as Flask-SQLAlchemy's, no queries of its own."""
+
+    def __init__(self, page, per_page, items, total):  # noqa: D107 - Pagination.__init__ would query
+        self.page, self.per_page, self.max_per_page = page, per_page, None
+        self.items, self.total = items, total
+        self._query_args = {}
+
+    def _query_items(self):
+        return self.items
+
+    def _query_count(self):
+        return self.total

@@ -117,6 +117,7 @@ def _test_config(url, smtp_port, **extra):
         "TESTING": True,
         # Dashboard numbers are computed on every request unless a test switches the cache on.
         "DASHBOARD_CACHE_SECONDS": 0,
+        "REGISTER_CACHE_SECONDS": 0,
         "SECRET_KEY": TEST_SECRET,
         "SQLALCHEMY_DATABASE_URI": url,
         "MAIL_SERVER": "127.0.0.1",

@@ -2,6 +2,7 @@
 from datetime import date
 
 from sqlalchemy import (
+    DDL,
     JSON,
     Boolean,
     Date,
@@ -91,6 +92,14 @@ class Membership(db.Model):
 
 # The staff partner list sorts by name without case; this index serves that sort (and name search prefixes).
 Index("ix_organisation_lower_name_id", func.lower(Organisation.name), Organisation.id)
+# PostgreSQL: trigram indexes serve the "contains" searches of the public register and the staff list
+# (lower(name) LIKE '%bouw%') without reading every organisation. pg_trgm ships with PostgreSQL (contrib) and
+# is a trusted extension: the database owner may create it (migration 0005 does; so does create_all).
+event.listen(Organisation.__table__, "before_create",
+             DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"))
+for _column in ("name", "city"):
+    Index(f"ix_organisation_{_column}_trgm", func.lower(Organisation.__table__.c[_column]).label(f"lower_{_column}"),
+          postgresql_using="gin", postgresql_ops={f"lower_{_column}": "gin_trgm_ops"}).ddl_if(dialect="postgresql")
 
 
 class PartnerStatusChange(db.Model):
