@@ -16,7 +16,7 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import text
 
 from portal import create_app
-from portal.extensions import db
+from portal.extensions import db, limiter
 from portal.partners.reference import ensure_municipalities
 
 TEST_SECRET = "test-secret-key"
@@ -192,6 +192,8 @@ def make_app(database_url, smtp_server):
     def factory(**extra):
         app = create_app(_test_config(database_url, smtp_server.port, **extra))
         app.test_client_class = CSRFClient
+        with app.app_context():
+            limiter.reset()  # the limiter's memory storage outlives apps: start every test with fresh counts
         with app.app_context():  # reference data, as migration 0002 inserts it
             ensure_municipalities()
             db.session.commit()

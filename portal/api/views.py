@@ -96,7 +96,9 @@ def label(kvk):
         on = _date_param()
     except (InvalidNumber, BadRequest) as exc:
         return _error(400, str(exc))
-    org = db.session.scalar(select(Organisation).where(Organisation.kvk == number))
+    # Just the columns the answer needs: no ORM object to build per request.
+    org = db.session.execute(select(Organisation.id, Organisation.kvk, Organisation.name, Organisation.partner_status)
+                             .where(Organisation.kvk == number)).first()
     if org is None:
         return _error(404, f"Geen organisatie bekend met KvK-nummer {number}.")
     return _json(_checks([org], on)[0])

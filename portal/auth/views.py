@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from portal.auth import services
 from portal.auth.forms import (
@@ -31,7 +32,7 @@ def load_user(identity: str):
         user_id, version = (int(part) for part in identity.split(":"))
     except (ValueError, AttributeError):
         return None
-    user = db.session.get(User, user_id)
+    user = db.session.get(User, user_id, options=[joinedload(User.roles)])  # one query per request, roles included
     # A password change bumps the version, which ends every other session.
     if user is None or user.session_version != version or not user.active:
         return None

@@ -7,9 +7,10 @@ When an organisation holds several labels (renewals), the one that started last 
 """
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from portal.extensions import db
 from portal.label.models import Assessment, Label, LabelStatusChange
@@ -66,8 +67,14 @@ def status_of(label: Label, changes: list[LabelStatusChange], on: date) -> str:
     return "geldig" if status == "verlopen" else status
 
 
+class _Change(NamedTuple):
+    id: int
+    status: str
+    effective_on: date
+
+
 def label_status_on(org_ids, on: date | None = None) -> dict[int, LabelSnapshot]:
-    """The label status of each organisation on ``on`` (default today): two queries for any number of orgs.
+    """The label status of each organisation on ``on`` (default today): one query for any number of orgs.
 
     Every id in ``org_ids`` gets a snapshot; organisations without a label get status ``geen``.
     """
@@ -76,24 +83,21 @@ def label_status_on(org_ids, on: date | None = None) -> dict[int, LabelSnapshot]
     result = {org_id: NO_LABEL for org_id in org_ids}
     if not org_ids:
         return result
-    labels = db.session.execute(
-        select(Label.id, Label.organisation_id, Label.certificate_number, Label.valid_from, Label.valid_until)
+    # Each label started on or before ``on`` with its status changes up to ``on`` (a label has a handful).
+    rows = db.session.execute(
+        select(Label.id, Label.organisation_id, Label.certificate_number, Label.valid_from, Label.valid_until,
+               LabelStatusChange.id.label("change_id"), LabelStatusChange.status.label("change_status"),
+               LabelStatusChange.effective_on.label("change_on"))
+        .outerjoin(LabelStatusChange, and_(LabelStatusChange.label_id == Label.id, LabelStatusChange.effective_on <= on))
         .where(Label.organisation_id.in_(org_ids), Label.valid_from <= on)
         .order_by(Label.organisation_id, Label.valid_from, Label.id)
     ).all()
     latest = {}
-    for row in labels:
-        latest[row.organisation_id] = row  # ordered, so the last one started wins
-    if not latest:
-        return result
-    label_ids = [row.id for row in latest.values()]
     changes: dict[int, list] = {}
-    for change in db.session.execute(
-        select(LabelStatusChange.id, LabelStatusChange.label_id, LabelStatusChange.status,
-               LabelStatusChange.effective_on)
-        .where(LabelStatusChange.label_id.in_(label_ids), LabelStatusChange.effective_on <= on)
-    ).all():
-        changes.setdefault(change.label_id, []).append(change)
+    for row in rows:
+        latest[row.organisation_id] = row  # ordered, so the last one started wins
+        if row.change_id is not None:
+            changes.setdefault(row.id, []).append(_Change(row.change_id, row.change_status, row.change_on))
     for org_id, row in latest.items():
         status = status_of(row, changes.get(row.id, []), on)
         result[org_id] = LabelSnapshot(

@@ -760,26 +760,28 @@ def staff_partner_query(q: str = "", status: str = "", municipality_id: int | No
 
 
 def organisation_counts(org_ids) -> dict[int, dict]:
-    """Members, impact jobs (all, durable) and stageplekken per organisation: three queries for any number."""
+    """Members, impact jobs (all, durable) and stageplekken per organisation: one query for any number."""
     ids = list(org_ids)
     result = {i: {"members": 0, "jobs": 0, "durable": 0, "stageplekken": 0, "places": 0} for i in ids}
     if not ids:
         return result
-    for org_id, n in db.session.execute(select(Membership.organisation_id, func.count(Membership.id))
-                                        .where(Membership.organisation_id.in_(ids))
-                                        .group_by(Membership.organisation_id)):
-        result[org_id]["members"] = n
-    for org_id, n, durable in db.session.execute(
-            select(ImpactJob.organisation_id, func.count(ImpactJob.id),
-                   func.coalesce(func.sum(case((ImpactJob.durable.is_(True), 1), else_=0)), 0))
-            .where(ImpactJob.organisation_id.in_(ids)).group_by(ImpactJob.organisation_id)):
-        result[org_id]["jobs"] = n
-        result[org_id]["durable"] = int(durable)
-    for org_id, n, places in db.session.execute(
-            select(Stageplek.organisation_id, func.count(Stageplek.id), func.coalesce(func.sum(Stageplek.places), 0))
-            .where(Stageplek.organisation_id.in_(ids)).group_by(Stageplek.organisation_id)):
-        result[org_id]["stageplekken"] = n
-        result[org_id]["places"] = int(places)
+
+    def per_org(model, *columns):
+        return (select(*columns).where(model.organisation_id == Organisation.id)
+                .correlate(Organisation).scalar_subquery())
+
+    durable = func.coalesce(func.sum(case((ImpactJob.durable.is_(True), 1), else_=0)), 0)
+    stmt = select(
+        Organisation.id,
+        per_org(Membership, func.count(Membership.id)),
+        per_org(ImpactJob, func.count(ImpactJob.id)),
+        per_org(ImpactJob, durable),
+        per_org(Stageplek, func.count(Stageplek.id)),
+        per_org(Stageplek, func.coalesce(func.sum(Stageplek.places), 0)),
+    ).where(Organisation.id.in_(ids))
+    for org_id, members, jobs, durable_jobs, stageplekken, places in db.session.execute(stmt):
+        result[org_id] = {"members": int(members or 0), "jobs": int(jobs or 0), "durable": int(durable_jobs or 0),
+                          "stageplekken": int(stageplekken or 0), "places": int(places or 0)}
     return result
 
 

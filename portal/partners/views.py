@@ -537,8 +537,9 @@ def _partner_filter_form():
 def staff_list():
     form = _partner_filter_form()
     filters = form.filters()
-    stmt = services.staff_partner_query(**filters).options(selectinload(Organisation.municipality))
-    page = paginate(stmt)
+    # No eager load of the municipalities: the filter form loaded them all, so org.municipality is found in the
+    # session without a query.
+    page = paginate(services.staff_partner_query(**filters))
     ids = [org.id for org in page.items]
     return render_template("partners/staff_list.html", form=form, page=page,
                            counts=services.organisation_counts(ids), labels=services.label_statuses(ids),

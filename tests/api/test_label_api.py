@@ -126,3 +126,12 @@ def test_api_conforms_to_its_openapi_document(app, holder):
             case.call_and_validate()
 
         run()
+
+
+def test_a_check_costs_two_statements(client, holder):
+    from tests.querycount import count_queries
+
+    client.get("/api/v1/labels/12345678")
+    with count_queries() as q:
+        assert client.get("/api/v1/labels/12345678").status_code == 200
+    assert q.count == 2, q.statements  # the organisation's columns, its labels with their status changes

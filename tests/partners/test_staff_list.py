@@ -77,6 +77,8 @@ def test_partner_list_query_count_is_constant(client, login_as, make_org, make_u
     with count_queries() as large:
         assert client.get("/partners").status_code == 200
     assert large.count == small.count, (small.count, large.count)
+    # user with roles, membership, municipalities, the page, its count, the counts per organisation, label statuses
+    assert large.count <= 8, large.statements
 
 
 def test_partner_detail_shows_members_history_jobs_and_panels(client, login_as, make_org, make_user):
@@ -156,3 +158,21 @@ def test_label_status_hook_filters_and_shows_the_list(client, login_as, make_org
     finally:
         services._LABEL_STATUS.clear()
         services._LABEL_STATUS.update(saved)
+
+
+def test_organisation_counts_in_one_query(app, make_org, make_user):
+    owner = make_user(email="tellen@counts.example")
+    busy = make_org(name="Druk BV", members=[owner, (make_user(email="lid@counts.example"), "lid")])
+    quiet = make_org(name="Stil BV")
+    for contract in ("vast", "proefplaatsing"):  # durable (6 months or longer) and not
+        services.save_impact_job(busy, owner, dict(title="Monteur", target_groups=["ww"], contract_type=contract,
+                                                   hours_per_week=36, start_date=date(2025, 2, 1)))
+    services.save_stageplek(busy, owner, {"title": "Stage", "education_level": "mbo2", "stage_type": "bol",
+                                          "field": "bouw_infra", "places": 3, "places_filled": 1})
+    db.session.commit()
+    ids = [busy.id, quiet.id]
+    with count_queries() as q:
+        counts = services.organisation_counts(ids)
+    assert q.count == 1
+    assert counts[busy.id] == {"members": 2, "jobs": 2, "durable": 1, "stageplekken": 1, "places": 3}
+    assert counts[quiet.id] == {"members": 0, "jobs": 0, "durable": 0, "stageplekken": 0, "places": 0}
