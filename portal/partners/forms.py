@@ -42,9 +42,13 @@ def _choices(pairs, empty=None):
     return ([("", empty)] if empty is not None else []) + choices
 
 
-def municipality_choices(empty=_l("Kies een gemeente")):
+def municipality_rows() -> list[Municipality]:
     # Read only: the municipalities are reference data inserted by migration 0002 (and the demo seed).
-    rows = db.session.scalars(select(Municipality).order_by(Municipality.name))
+    return list(db.session.scalars(select(Municipality).order_by(Municipality.name)))
+
+
+def municipality_choices(empty=_l("Kies een gemeente"), rows=None):
+    rows = municipality_rows() if rows is None else rows
     return [("", empty)] + [(str(m.id), m.name) for m in rows]
 
 
@@ -268,7 +272,9 @@ class PartnerFilterForm(PartnerForm):
 
     def __init__(self, *args, label_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.gemeente.choices = municipality_choices(_l("Alle"))
+        # Kept on the form: while it lives, org.municipality of a listed organisation is found in the session.
+        self.municipalities = municipality_rows()
+        self.gemeente.choices = municipality_choices(_l("Alle"), self.municipalities)
         self.label.choices = _choices(label_choices, _l("Alle"))
 
     def filters(self) -> dict:

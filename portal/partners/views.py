@@ -537,7 +537,7 @@ def _partner_filter_form():
 def staff_list():
     form = _partner_filter_form()
     filters = form.filters()
-    # No eager load of the municipalities: the filter form loaded them all, so org.municipality is found in the
+    # No eager load of the municipalities: the filter form holds them all, so org.municipality is found in the
     # session without a query.
     page = paginate(services.staff_partner_query(**filters))
     ids = [org.id for org in page.items]
