@@ -7,11 +7,12 @@ import json
 from datetime import date
 
 from flask import Blueprint, Response, current_app, request
-from sqlalchemy import select
+from sqlalchemy import Date, String, and_, bindparam, select
 
 from portal.api.openapi import spec
 from portal.extensions import csrf, db, limiter
-from portal.label.history import label_status_on, today
+from portal.label.history import NO_LABEL, LabelSnapshot, label_status_on, snapshots_from_rows, today
+from portal.label.models import Label, LabelStatusChange
 from portal.partners.models import Organisation
 from portal.permissions import public
 from portal.validators import InvalidNumber, normalise_kvk
@@ -69,22 +70,22 @@ def _bad_date():
 
 def _checks(orgs, on: date) -> list[dict]:
     snapshots = label_status_on([o.id for o in orgs], on)
+    return [_check(org, snapshots[org.id], on) for org in orgs]
+
+
+def _check(org, snap: LabelSnapshot, on: date) -> dict:
     base = current_app.config["PORTAL_BASE_URL"]
-    result = []
-    for org in orgs:
-        snap = snapshots[org.id]
-        result.append({
-            "kvk": org.kvk,
-            "name": org.name,
-            "partner_status": org.partner_status,
-            "date": on.isoformat(),
-            "label_status": snap.status,
-            "certificate_number": snap.certificate_number,
-            "valid_from": snap.valid_from.isoformat() if snap.valid_from else None,
-            "valid_until": snap.valid_until.isoformat() if snap.valid_until else None,
-            "verification_url": base + snap.verification_path if snap.verification_path else None,
-        })
-    return result
+    return {
+        "kvk": org.kvk,
+        "name": org.name,
+        "partner_status": org.partner_status,
+        "date": on.isoformat(),
+        "label_status": snap.status,
+        "certificate_number": snap.certificate_number,
+        "valid_from": snap.valid_from.isoformat() if snap.valid_from else None,
+        "valid_until": snap.valid_until.isoformat() if snap.valid_until else None,
+        "verification_url": base + snap.verification_path if snap.verification_path else None,
+    }
 
 
 @bp.route("/labels/<kvk>")
@@ -96,12 +97,25 @@ def label(kvk):
         on = _date_param()
     except (InvalidNumber, BadRequest) as exc:
         return _error(400, str(exc))
-    # Just the columns the answer needs: no ORM object to build per request.
-    org = db.session.execute(select(Organisation.id, Organisation.kvk, Organisation.name, Organisation.partner_status)
-                             .where(Organisation.kvk == number)).first()
-    if org is None:
+    # One round trip: the organisation with its labels and their status changes (the statement is built once).
+    rows = db.session.execute(_SINGLE_CHECK, {"kvk": number, "on": on}).all()
+    if not rows:
         return _error(404, f"Geen organisatie bekend met KvK-nummer {number}.")
-    return _json(_checks([org], on)[0])
+    org = rows[0]
+    return _json(_check(org, snapshots_from_rows(rows, on).get(org.organisation_id, NO_LABEL), on))
+
+
+_SINGLE_CHECK = (
+    select(Organisation.id.label("organisation_id"), Organisation.kvk, Organisation.name, Organisation.partner_status,
+           Label.id, Label.certificate_number, Label.valid_from, Label.valid_until,
+           LabelStatusChange.id.label("change_id"), LabelStatusChange.status.label("change_status"),
+           LabelStatusChange.effective_on.label("change_on"))
+    .outerjoin(Label, and_(Label.organisation_id == Organisation.id, Label.valid_from <= bindparam("on", type_=Date)))
+    .outerjoin(LabelStatusChange, and_(LabelStatusChange.label_id == Label.id,
+                                       LabelStatusChange.effective_on <= bindparam("on", type_=Date)))
+    .where(Organisation.kvk == bindparam("kvk", type_=String))
+    .order_by(Label.valid_from, Label.id)
+)
 
 
 @bp.route("/labels")

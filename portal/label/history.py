@@ -92,12 +92,24 @@ def label_status_on(org_ids, on: date | None = None) -> dict[int, LabelSnapshot]
         .where(Label.organisation_id.in_(org_ids), Label.valid_from <= on)
         .order_by(Label.organisation_id, Label.valid_from, Label.id)
     ).all()
+    result.update(snapshots_from_rows(rows, on))
+    return result
+
+
+def snapshots_from_rows(rows, on: date) -> dict[int, LabelSnapshot]:
+    """Snapshots from rows of (organisation_id, id, certificate_number, valid_from, valid_until, change_id,
+    change_status, change_on): labels started on or before ``on`` ordered by organisation, valid_from and id,
+    each with its status changes up to ``on`` (None columns where there is none). Organisations whose rows hold
+    no label (an outer join, ``id`` None) are left out."""
     latest = {}
     changes: dict[int, list] = {}
     for row in rows:
+        if row.id is None:
+            continue
         latest[row.organisation_id] = row  # ordered, so the last one started wins
         if row.change_id is not None:
             changes.setdefault(row.id, []).append(_Change(row.change_id, row.change_status, row.change_on))
+    result = {}
     for org_id, row in latest.items():
         status = status_of(row, changes.get(row.id, []), on)
         result[org_id] = LabelSnapshot(
