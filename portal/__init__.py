@@ -51,7 +51,9 @@ def create_app(config: dict | None = None) -> Flask:
     _register_models()
     _register_blueprints(app)
 
-    from portal import errors, security, templating
+    from portal import errors, security, templating, widgets
+
+    widgets.install()
     from portal.mail import outbox
 
     errors.init_app(app)

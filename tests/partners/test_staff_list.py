@@ -11,7 +11,6 @@ from portal.partners import services
 from portal.partners.models import Municipality
 from tests.querycount import count_queries
 
-
 MUNICIPALITIES = ("Dordrecht", "Zwijndrecht", "Papendrecht", "Sliedrecht", "Alblasserdam")
 
 
