@@ -199,19 +199,23 @@ def status_counts(dates, filters: Filters) -> dict[date, dict[int | None, Status
             counts = per_muni.setdefault(municipality_id, StatusCounts())
             setattr(counts, attr, getattr(counts, attr) + n)
 
-    # Partners: the last partnership change on or before each date.
+    # Partners: the last partnership change on or before each date. Each change holds from its valid_from until
+    # the next change of the organisation (ties: the later id wins, the earlier gets an empty interval); one
+    # window pass over the history, then each date picks the intervals that cover it.
     dt = _dates_table(dates)
     psc = PartnerStatusChange
-    ranked = (
-        select(dt.c.ref_date, psc.organisation_id, psc.status,
-               func.row_number().over(partition_by=(dt.c.ref_date, psc.organisation_id),
-                                      order_by=(psc.valid_from.desc(), psc.id.desc())).label("rn"))
-        .select_from(dt).join(psc, psc.valid_from <= dt.c.ref_date)
-    ).subquery("partner_state")
-    stmt = (select(ranked.c.ref_date, Organisation.municipality_id, func.count())
-            .select_from(ranked).join(Organisation, Organisation.id == ranked.c.organisation_id)
-            .where(ranked.c.rn == 1, ranked.c.status == "partner")
-            .group_by(ranked.c.ref_date, Organisation.municipality_id))
+    intervals = select(
+        psc.organisation_id, psc.status, psc.valid_from,
+        func.lead(psc.valid_from).over(partition_by=psc.organisation_id,
+                                       order_by=(psc.valid_from, psc.id)).label("valid_to"),
+    ).subquery("partner_intervals")
+    stmt = (select(dt.c.ref_date, Organisation.municipality_id, func.count())
+            .select_from(dt)
+            .join(intervals, and_(intervals.c.valid_from <= dt.c.ref_date,
+                                  or_(intervals.c.valid_to.is_(None), intervals.c.valid_to > dt.c.ref_date)))
+            .join(Organisation, Organisation.id == intervals.c.organisation_id)
+            .where(intervals.c.status == "partner")
+            .group_by(dt.c.ref_date, Organisation.municipality_id))
     add(db.session.execute(_where_org(stmt, filters)).all(), "partners")
 
     # Valid labels.

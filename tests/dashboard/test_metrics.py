@@ -127,3 +127,19 @@ def test_commitment_sums_agree_with_the_inkoop_progress_rule(dataset, events_and
         expected[p.commitment.kind] = (promised + p.commitment.promised, realised + (p.realised or 0))
     rows = metrics.commitments(Filters(start=date(2024, 1, 1), end=Q2_END))
     assert {r.kind: (r.promised, r.realised) for r in rows} == expected
+
+
+def test_partnership_changes_on_one_day_count_the_last(dataset, make_org):
+    """Two changes with the same date: the later one holds, as in partner_status_on."""
+    from portal.partners.models import PartnerStatusChange
+
+    day = date(2024, 3, 15)
+    joined = make_org(name="Zelfde dag partner", status="aanvraag")
+    left = make_org(name="Zelfde dag gestopt")
+    for org, statuses in ((joined, ("aanvraag", "partner")), (left, ("partner", "geschorst"))):
+        for status in statuses:
+            db.session.add(PartnerStatusChange(organisation_id=org.id, status=status, valid_from=day))
+    db.session.commit()
+    _assert_agree_with_rules([date(2024, 3, 14), day, Q1_END])
+    ids = [joined.id, left.id]
+    assert partner_status_on(ids, day) == {joined.id: "partner", left.id: "geschorst"}
