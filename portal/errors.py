@@ -2,7 +2,7 @@
 from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from portal.extensions import db
@@ -60,9 +60,10 @@ def init_app(app):
         return render_error(code, message)
 
     @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
     def database_unavailable(exc):
         # The database is restarting or unreachable: say so, and ask clients to come back shortly.
-        db.session.rollback()
+        _safe_rollback()
         propagate = app.config.get("PROPAGATE_EXCEPTIONS")
         if app.debug or propagate or (app.testing and propagate is None):
             raise exc
@@ -77,8 +78,10 @@ def init_app(app):
 
     @app.errorhandler(Exception)
     def unhandled(exc):
+        if isinstance(exc, DBAPIError) and exc.connection_invalidated:  # a lost connection, whatever its class
+            return database_unavailable(exc)
         # The action is rolled back: nothing is half-written.
-        db.session.rollback()
+        _safe_rollback()
         propagate = app.config.get("PROPAGATE_EXCEPTIONS")
         if app.debug or propagate or (app.testing and propagate is None):
             raise exc
@@ -89,3 +92,11 @@ def init_app(app):
     def internal(exc):
         db.session.rollback()
         return render_error(500)
+
+
+def _safe_rollback():
+    """Roll the session back; with the database gone the rollback itself can fail, and the page must still show."""
+    try:
+        db.session.rollback()
+    except DBAPIError:
+        db.session.remove()

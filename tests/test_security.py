@@ -136,16 +136,23 @@ def test_huge_ids_and_page_numbers_are_a_404_or_a_page_not_an_overflow(client, l
     assert client.get("/beheer/audit/?page=-5").status_code == 200
 
 
-def test_database_outage_answers_503_with_retry_after(make_app, mailbox):
-    from sqlalchemy.exc import OperationalError
+@pytest.mark.parametrize("kind", ["operational", "interface", "invalidated"])
+def test_database_outage_answers_503_with_retry_after(make_app, mailbox, kind):
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
     app = make_app(PROPAGATE_EXCEPTIONS=False)
     down = Blueprint("down", __name__)
+    errors = {
+        "operational": lambda: OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly")),
+        "interface": lambda: InterfaceError("SELECT 1", {}, Exception("connection already closed")),
+        "invalidated": lambda: DBAPIError("SELECT 1", {}, Exception("terminating connection"),
+                                          connection_invalidated=True),
+    }
 
     @down.route("/down")
     @public
     def database_down():
-        raise OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly"))
+        raise errors[kind]()
 
     app.register_blueprint(down)
     response = app.test_client().get("/down")
