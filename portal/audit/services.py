@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from portal.audit.models import AuditEntry
 from portal.extensions import db
+from portal.i18n import in_dutch
 
 
 def _plain(value):
@@ -51,7 +52,7 @@ def record(action: str, obj=None, *, summary: str = "", changes: dict | None = N
         object_type=object_type or "",
         object_id=object_id,
         organisation_id=organisation_id,
-        summary=summary[:500],
+        summary=in_dutch(summary)[:500],
         changes=_plain(changes) if changes else None,
         ip_address=(request.remote_addr or "")[:45] if has_request_context() else "",
     )

@@ -1,5 +1,6 @@
 """Setting the programme's targets: one rule function, used by the staff page, the demo data and the tests."""
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
@@ -63,7 +64,7 @@ def set_target(municipality, year: int, *, partners: int | None, labels: int | N
     db.session.flush()
     if created or changes:
         record("dashboard.target_set", target, actor=by,
-               summary=_("Doel %(municipality)s %(year)s vastgesteld", municipality=municipality.name, year=year),
+               summary=_l("Doel %(municipality)s %(year)s vastgesteld", municipality=municipality.name, year=year),
                changes=changes or None)
     return target
 

@@ -364,7 +364,7 @@ def invite(event: Event, emails, by) -> int:
                           kind="events-invitation")
     db.session.flush()
     if added:
-        record("event.invited", event, summary=_("%(n)s uitnodiging(en)", n=len(added)), actor=by)
+        record("event.invited", event, summary=_l("%(n)s uitnodiging(en)", n=len(added)), actor=by)
     return len(added)
 
 
@@ -683,7 +683,7 @@ def send_reminders(now: datetime | None = None) -> int:
         sent += 1
     db.session.flush()
     if sent:
-        record("event.reminders_sent", summary=_("%(n)s herinnering(en)", n=sent), object_type="Event")
+        record("event.reminders_sent", summary=_l("%(n)s herinnering(en)", n=sent), object_type="Event")
     return sent
 
 
@@ -726,7 +726,7 @@ def purge_personal_data(now: datetime | None = None, months: int | None = None) 
         db.session.execute(Invitation.__table__.delete().where(Invitation.event_id == event.id))
         event.purged_at = now
         total += len(ids)
-        record("event.personal_data_purged", event, summary=_("%(n)s publieke aanmelding(en) geanonimiseerd",
+        record("event.personal_data_purged", event, summary=_l("%(n)s publieke aanmelding(en) geanonimiseerd",
                                                               n=len(ids)))
     db.session.flush()
     db.session.expire_all()

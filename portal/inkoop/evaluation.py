@@ -3,6 +3,7 @@ import io
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from portal.audit.services import record
@@ -121,7 +122,7 @@ def save_scores(procedure: Procedure, user, entries: dict, *, submit: bool = Fal
                changes={f"{bids[b].organisation.name} / {criteria[c].name}": [str(s.score), s.motivation]
                         for (b, c), s in existing.items()})
     else:
-        record("inkoop.scores_saved", procedure, actor=user, summary=_("concept"))
+        record("inkoop.scores_saved", procedure, actor=user, summary=_l("concept"))
     return problems
 
 

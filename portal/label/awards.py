@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.audit.services import record
 from portal.extensions import db
+from portal.i18n import in_dutch
 from portal.label.errors import LabelError
 from portal.label.history import today, verification_path
 from portal.label.models import Assessment, Label, LabelReminder, LabelStatusChange
@@ -43,7 +44,7 @@ def award_label(assessment: Assessment, by) -> Label:
     db.session.flush()
     label.certificate_number = f"OMI-{start.year}-{label.id:05d}"
     label.history.append(LabelStatusChange(status="geldig", effective_on=start, changed_by_id=by.id if by else None,
-                                           reason=_("Toegekend na goedgekeurde zelfscan")))
+                                           reason=in_dutch(_l("Toegekend na goedgekeurde zelfscan"))))
     db.session.flush()
     record("label.awarded", label, actor=by, summary=label.certificate_number,
            changes={"valid_from": [None, label.valid_from], "valid_until": [None, label.valid_until]})
@@ -99,7 +100,7 @@ def expire_labels(on: date | None = None) -> int:
         old = label.status
         label.status = "verlopen"
         label.history.append(LabelStatusChange(status="verlopen", effective_on=label.valid_until + timedelta(days=1),
-                                               reason=_("Geldigheidsduur voorbij")))
+                                               reason=in_dutch(_l("Geldigheidsduur voorbij"))))
         record("label.expired", label, summary=label.certificate_number, changes={"status": [old, "verlopen"]},
                role="systeem")
         org = label.organisation

@@ -16,6 +16,7 @@ from portal.audit.services import diff, record
 from portal.auth.models import User
 from portal.database import utcnow
 from portal.extensions import db
+from portal.i18n import in_dutch
 from portal.partners import reference as ref
 from portal.partners.models import ImportBatch, Organisation
 from portal.partners.services import PartnerError, normalise_website
@@ -297,7 +298,7 @@ def commit_import(batch: ImportBatch, by: User) -> ImportBatch:
         if org is None:
             org = Organisation(partner_status=status,
                                partner_since=since or (date.today() if status == "partner" else None),
-                               status_reason=_("Geïmporteerd uit de partnerlijst"), **fields)
+                               status_reason=in_dutch(_l("Geïmporteerd uit de partnerlijst")), **fields)
             db.session.add(org)
             db.session.flush()
             record("organisation.imported", org, actor=by, summary=f"{org.name} ({org.kvk}) uit {batch.filename}")
