@@ -1,5 +1,5 @@
 """The dashboard (St. MBO and the municipality), the quarterly report and the targets page (St. MBO)."""
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -9,7 +9,7 @@ from portal.dashboard.forms import FilterForm, ReportForm, TargetForm, default_p
 from portal.dashboard.models import Target
 from portal.dashboard.targets import DashboardError, set_target
 from portal.database import paginate
-from portal.extensions import db
+from portal.extensions import db, limiter
 from portal.label.history import today
 from portal.partners.models import Municipality
 from portal.permissions import requires
@@ -20,8 +20,15 @@ VIEWERS = ("mbo_staff", "gemeente", "admin")
 EDITORS = ("mbo_staff", "admin")
 
 
+def _not_refreshing() -> bool:
+    return request.args.get("ververs") != "1"
+
+
 @bp.route("/")
 @requires(*VIEWERS)
+# Recomputing costs seconds at scale: "Nu verversen" is limited per visitor; viewing the kept numbers is not.
+@limiter.limit(lambda: current_app.config.get("RATELIMIT_DASHBOARD_REFRESH", "6 per minute"),
+               exempt_when=_not_refreshing)
 def index():
     municipalities = metrics.municipalities()
     form = FilterForm(request.args, municipalities=municipalities)

@@ -104,3 +104,13 @@ def test_cli_refresh_computes_every_municipality_ahead(app, runner, client, logi
         assert client.get("/dashboard/").status_code == 200  # the default view: already there
     assert not any("impact_job" in s for s in q.statements)
     assert db.session.scalar(select(func.count()).select_from(DashboardSnapshot)) == municipalities + 1
+
+
+def test_refreshing_is_rate_limited_but_viewing_is_not(make_app, client, login_as, dataset):
+    app = client.application
+    app.config.update(DASHBOARD_CACHE_SECONDS=600, RATELIMIT_DASHBOARD_REFRESH="2 per minute")
+    login_as("gemeente")
+    url = URL.format(id=dataset.dordrecht.id)
+    assert [client.get(url + "&ververs=1").status_code for _ in range(3)] == [200, 200, 429]
+    assert "Te veel pogingen" in client.get(url + "&ververs=1").get_data(as_text=True)
+    assert all(client.get(url).status_code == 200 for _ in range(4))
