@@ -66,6 +66,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "LABEL_EVIDENCE_MAX_MB": int(env.get("LABEL_EVIDENCE_MAX_MB", "10")),
         # Where "new assessment to review" mail goes; empty: every mbo_staff account.
         "LABEL_STAFF_EMAIL": env.get("LABEL_STAFF_EMAIL") or None,
+        # Where "new partnership application" mail goes; empty: every mbo_staff account.
+        "PARTNERS_STAFF_EMAIL": env.get("PARTNERS_STAFF_EMAIL") or None,
         "RATELIMIT_API": env.get("RATELIMIT_API", "120 per minute"),
         "API_CACHE_SECONDS": int(env.get("API_CACHE_SECONDS", "300")),
         # How long the dashboard shows numbers computed earlier (portal/dashboard/cache.py); 0: always compute.

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.audit.services import diff, record
 from portal.auth import tokens
-from portal.auth.models import User
+from portal.auth.models import User, UserRole
 from portal.auth.services import normalise_email
 from portal.database import for_update, utcnow
 from portal.extensions import db
@@ -292,7 +292,25 @@ def apply_for_partnership(org: Organisation, by: User, motivation: str, accept_t
            summary=motivation[:200])
     _mail_org(org, _l("Uw aanvraag voor het partnerschap is ontvangen"), "application_received",
               "partners-application")
+    _mail_staff_about_application(org, by, motivation)
     return org
+
+
+def staff_emails() -> list[str]:
+    """Who at St. MBO hears about new applications: PARTNERS_STAFF_EMAIL, else every active mbo_staff account."""
+    configured = current_app.config.get("PARTNERS_STAFF_EMAIL")
+    if configured:
+        return [configured]
+    return list(db.session.scalars(
+        select(User.email).join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == "mbo_staff", User.active.is_(True)).order_by(User.email)))
+
+
+def _mail_staff_about_application(org: Organisation, by: User, motivation: str):
+    for email in staff_emails():
+        queue_mail(email, _l("Nieuwe aanvraag voor het partnerschap: %(org)s", org=org.name),
+                   "partners/application_staff", org=org, applicant=by, motivation=motivation[:2000],
+                   kind="partners-application-staff", review_url=external_url("partners.applications"))
 
 
 def change_partnership(org: Organisation, action: str, by: User, reason: str = "") -> Organisation:

@@ -197,3 +197,31 @@ def test_partner_status_changes_keep_orgs_apart(app, make_org):
     a, b = make_org(status="geen"), make_org(status="geen")
     assert db.session.get(Organisation, a.id).partner_status == "geen"
     assert services.partner_status_on([a.id, b.id], date.today()) == {a.id: "geen", b.id: "geen"}
+
+
+def test_staff_are_mailed_about_a_new_application(app, client, make_user, make_org, mailbox):
+    first = make_user("mbo_staff", email="aanvragen1@stmbo.example")
+    second = make_user("mbo_staff", email="aanvragen2@stmbo.example")
+    make_user("gemeente", email="gemeente@dordrecht.example")
+    owner = make_user(email="eigenaar@merwede.example", name="Eva Eigenaar")
+    make_org(name="Werkplaats Merwede", status="geen", members=[owner])
+    login(client, owner.email)
+    assert apply(client, motivation="Wij bieden vijf werkplekken voor statushouders.").status_code == 302
+    for staff in (first, second):
+        mail = mailbox.last_to(staff.email)
+        assert mail["Subject"] == "Nieuwe aanvraag voor het partnerschap: Werkplaats Merwede"
+        text = Mailbox.text(mail)
+        assert "vijf werkplekken voor statushouders" in text and "eigenaar@merwede.example" in text
+        assert "/partners/aanvragen" in text
+    assert mailbox.to("gemeente@dordrecht.example") == []
+
+
+def test_one_address_for_applications_when_configured(app, client, make_user, make_org, mailbox):
+    app.config["PARTNERS_STAFF_EMAIL"] = "partners@stmbo.example"
+    staff = make_user("mbo_staff", email="collega@stmbo.example")
+    owner = make_user(email="eigenaar@wielwijk.example")
+    make_org(name="Bakkerij Wielwijk", status="geen", members=[owner])
+    login(client, owner.email)
+    assert apply(client).status_code == 302
+    assert "Bakkerij Wielwijk" in mailbox.last_to("partners@stmbo.example")["Subject"]
+    assert mailbox.to(staff.email) == []
