@@ -7,7 +7,8 @@ import zipfile
 import filetype
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from portal.extensions import db
 from portal.label.errors import LabelError
@@ -82,12 +83,44 @@ def check_file(filename: str, data: bytes) -> str:
     return mime
 
 
+# Files follow the transaction of the action that wrote or deleted them: a file written by an action that is
+# rolled back is removed again, and a file is deleted only once the deletion of its last row is committed.
+_WRITTEN = "label_evidence_written"
+_DOOMED = "label_evidence_doomed"
+
+
+def _pending(key: str) -> list[str]:
+    return db.session.info.setdefault(key, [])
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.remove(path)
+    except FileNotFoundError:
+        pass
+
+
+@event.listens_for(Session, "after_commit")
+def _files_after_commit(session):
+    for path in session.info.pop(_DOOMED, []):
+        _unlink(path)
+    session.info.pop(_WRITTEN, None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _files_after_rollback(session):
+    for path in session.info.pop(_WRITTEN, []):
+        _unlink(path)
+    session.info.pop(_DOOMED, None)
+
+
 def store(organisation_id: int, data: bytes) -> str:
     relative = os.path.join(str(organisation_id), uuid.uuid4().hex)
     path = os.path.join(_root(), relative)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "wb") as handle:
         handle.write(data)
+    _pending(_WRITTEN).append(path)
     return relative
 
 
@@ -100,11 +133,8 @@ def path_of(evidence: EvidenceFile) -> str:
 
 
 def remove_if_unused(stored_name: str) -> None:
-    """Delete the file once no evidence row (of this or a renewed assessment) points to it."""
+    """Delete the file once no evidence row (of this or a renewed assessment) points to it, after the commit."""
     used = db.session.scalar(select(func.count()).select_from(EvidenceFile)
                              .where(EvidenceFile.stored_name == stored_name))
     if not used:
-        try:
-            os.remove(os.path.join(_root(), stored_name))
-        except FileNotFoundError:
-            pass
+        _pending(_DOOMED).append(os.path.join(_root(), stored_name))  # removed when the deletion is committed

@@ -104,3 +104,29 @@ def test_upload_without_a_file_says_so(client, member_org):
     response = client.post(f"/label/zelfscan/{item.id}/vraag/{criterion.id}/bewijs", data={},
                            content_type="multipart/form-data", follow_redirects=True)
     assert response.status_code == 200 and "Kies een bestand." in response.get_data(as_text=True)
+
+
+def test_a_rolled_back_upload_leaves_no_file(app, member_org):
+    item, criterion = _setup(member_org)
+    evidence = assessments.add_evidence(item, criterion, "beleid.pdf", PDF, member_org[1])
+    path = os.path.join(app.config["UPLOAD_FOLDER"], "label", evidence.stored_name)
+    assert os.path.exists(path)
+    db.session.rollback()  # the action failed after the file was written
+    assert not os.path.exists(path)
+    assert db.session.scalars(select(EvidenceFile)).all() == []
+
+
+def test_a_rolled_back_deletion_keeps_the_file(app, member_org):
+    item, criterion = _setup(member_org)
+    evidence = assessments.add_evidence(item, criterion, "beleid.pdf", PDF, member_org[1])
+    db.session.commit()
+    path = os.path.join(app.config["UPLOAD_FOLDER"], "label", evidence.stored_name)
+    assessments.delete_evidence(evidence, member_org[1])
+    assert os.path.exists(path)  # not before the commit
+    db.session.rollback()
+    assert os.path.exists(path)
+    assert len(db.session.scalars(select(EvidenceFile)).all()) == 1
+    kept = db.session.scalars(select(EvidenceFile)).one()
+    assessments.delete_evidence(kept, member_org[1])
+    db.session.commit()
+    assert not os.path.exists(path)
