@@ -18,7 +18,6 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, and_, case, cast, distinct, func, literal, or_, select, union_all
-from sqlalchemy.orm import aliased
 
 from portal import import_optional
 from portal.database import is_postgres
@@ -117,6 +116,10 @@ def _where_org(stmt, filters: Filters):
     return stmt
 
 
+def _filters_on_org(filters: Filters) -> bool:
+    return filters.municipality_id is not None or bool(filters.sector)
+
+
 def _dates_table(dates):
     """A derived table with one row per date (column ``ref_date``)."""
     if is_postgres():  # typed, so the planner compares dates with dates
@@ -137,53 +140,36 @@ class StatusCounts:
         return StatusCounts(self.partners + other.partners, self.labels + other.labels, self.working + other.working)
 
 
-def _last_label_status(label_id, ref_date):
-    """The status of the label's last change on or before ``ref_date`` (an index lookup per row), or NULL."""
-    return (select(LabelStatusChange.status)
-            .where(LabelStatusChange.label_id == label_id, LabelStatusChange.effective_on <= ref_date)
-            .order_by(LabelStatusChange.effective_on.desc(), LabelStatusChange.id.desc())
-            .limit(1).correlate_except(LabelStatusChange).scalar_subquery())
+def _label_holders(dates_table):
+    """(ref_date, organisation_id) of every organisation whose current label is valid on ref_date.
 
-
-def _status_expr(last_status, valid_until, ref_date):
-    last_status = func.coalesce(last_status, "geldig")
-    return case(
-        (last_status.in_(("geldig", "verlopen")), case((valid_until >= ref_date, "geldig"), else_="verlopen")),
-        else_=last_status,
-    )
-
-
-def _label_state(dates_table):
-    """(ref_date, organisation_id, status) of each organisation's current label on each date.
-
-    Joins between derived tables are avoided on purpose: PostgreSQL cannot estimate how many rows a
-    ``row_number() = 1`` filter keeps and then picks a plan that compares every row with every other.
+    The current label on D is the one started last on or before D: each label holds from its valid_from until
+    the next label of the organisation starts (ties: the later id). Its status on D is that of its last change
+    on or before D (none: geldig); it counts while D is not after valid_until and that status is geldig or
+    verlopen (a label marked verlopen early is valid up to valid_until; geschorst and ingetrokken are not).
+    Both histories become intervals in one window pass each, so the work does not grow with the dates.
     """
-    ranked = (
-        select(dates_table.c.ref_date, Label.id.label("label_id"), Label.organisation_id, Label.valid_until,
-               func.row_number().over(partition_by=(dates_table.c.ref_date, Label.organisation_id),
-                                      order_by=(Label.valid_from.desc(), Label.id.desc())).label("rn"))
-        .select_from(dates_table).join(Label, Label.valid_from <= dates_table.c.ref_date)
-    ).subquery("ranked_labels")
-    status = _status_expr(_last_label_status(ranked.c.label_id, ranked.c.ref_date), ranked.c.valid_until,
-                          ranked.c.ref_date)
-    return (select(ranked.c.ref_date, ranked.c.organisation_id, status.label("status"))
-            .where(ranked.c.rn == 1)).subquery("label_state")
-
-
-def _holds_label(organisation_id, ref_date):
-    """EXISTS: the organisation's current label on ``ref_date`` is valid (index lookups, no derived tables)."""
-    # Explicit correlation: every other table named in the subqueries belongs to an enclosing query.
-    newer = aliased(Label)
-    later_label = (select(newer.id).where(
-        newer.organisation_id == Label.organisation_id, newer.valid_from <= ref_date,
-        or_(newer.valid_from > Label.valid_from, and_(newer.valid_from == Label.valid_from, newer.id > Label.id)),
-    ).correlate_except(newer))
-    return (select(Label.id).where(
-        Label.organisation_id == organisation_id, Label.valid_from <= ref_date, Label.valid_until >= ref_date,
-        ~later_label.exists(),
-        func.coalesce(_last_label_status(Label.id, ref_date), "geldig").in_(("geldig", "verlopen")),
-    ).correlate_except(Label)).exists()
+    labels = select(
+        Label.id, Label.organisation_id, Label.valid_from, Label.valid_until,
+        func.lead(Label.valid_from).over(partition_by=Label.organisation_id,
+                                         order_by=(Label.valid_from, Label.id)).label("next_from"),
+    ).subquery("label_intervals")
+    changes = select(
+        LabelStatusChange.label_id, LabelStatusChange.status, LabelStatusChange.effective_on,
+        func.lead(LabelStatusChange.effective_on).over(
+            partition_by=LabelStatusChange.label_id,
+            order_by=(LabelStatusChange.effective_on, LabelStatusChange.id)).label("next_on"),
+    ).subquery("label_status_intervals")
+    d = dates_table.c.ref_date
+    return (
+        select(d.label("ref_date"), labels.c.organisation_id)
+        .select_from(dates_table)
+        .join(labels, and_(labels.c.valid_from <= d, or_(labels.c.next_from.is_(None), labels.c.next_from > d),
+                           labels.c.valid_until >= d))
+        .outerjoin(changes, and_(changes.c.label_id == labels.c.id, changes.c.effective_on <= d,
+                                 or_(changes.c.next_on.is_(None), changes.c.next_on > d)))
+        .where(func.coalesce(changes.c.status, "geldig").in_(("geldig", "verlopen")))
+    )
 
 
 def status_counts(dates, filters: Filters) -> dict[date, dict[int | None, StatusCounts]]:
@@ -219,14 +205,13 @@ def status_counts(dates, filters: Filters) -> dict[date, dict[int | None, Status
     add(db.session.execute(_where_org(stmt, filters)).all(), "partners")
 
     # Valid labels.
-    state = _label_state(_dates_table(dates))
-    stmt = (select(state.c.ref_date, Organisation.municipality_id, func.count())
-            .select_from(state).join(Organisation, Organisation.id == state.c.organisation_id)
-            .where(state.c.status == "geldig")
-            .group_by(state.c.ref_date, Organisation.municipality_id))
+    holders = _label_holders(_dates_table(dates)).subquery("holders")
+    stmt = (select(holders.c.ref_date, Organisation.municipality_id, func.count())
+            .select_from(holders).join(Organisation, Organisation.id == holders.c.organisation_id)
+            .group_by(holders.c.ref_date, Organisation.municipality_id))
     add(db.session.execute(_where_org(stmt, filters)).all(), "labels")
 
-    # Working on the label: an open assessment and no valid label on that date.
+    # Working on the label: an open assessment and no valid label on that date (an anti-join on the holders).
     dt = _dates_table(dates)
     working = (
         select(dt.c.ref_date, Assessment.organisation_id).distinct()
@@ -234,9 +219,12 @@ def status_counts(dates, filters: Filters) -> dict[date, dict[int | None, Status
         .join(Assessment, and_(Assessment.started_on <= dt.c.ref_date,
                                or_(Assessment.closed_on.is_(None), Assessment.closed_on > dt.c.ref_date)))
     ).subquery("working")
+    holding = _label_holders(_dates_table(dates)).subquery("holding")
     stmt = (select(working.c.ref_date, Organisation.municipality_id, func.count())
             .select_from(working).join(Organisation, Organisation.id == working.c.organisation_id)
-            .where(~_holds_label(working.c.organisation_id, working.c.ref_date))
+            .outerjoin(holding, and_(holding.c.ref_date == working.c.ref_date,
+                                     holding.c.organisation_id == working.c.organisation_id))
+            .where(holding.c.organisation_id.is_(None))
             .group_by(working.c.ref_date, Organisation.municipality_id))
     add(db.session.execute(_where_org(stmt, filters)).all(), "working")
     return result
@@ -286,7 +274,9 @@ def impact_jobs(filters: Filters) -> JobStats:
                   or_(ImpactJob.end_date.is_(None), ImpactJob.end_date >= filters.start))
 
     def base(*columns):
-        stmt = select(*columns).select_from(ImpactJob).join(Organisation, Organisation.id == ImpactJob.organisation_id)
+        stmt = select(*columns).select_from(ImpactJob)
+        if _filters_on_org(filters):  # the organisation is only needed to filter on its municipality or sector
+            stmt = stmt.join(Organisation, Organisation.id == ImpactJob.organisation_id)
         return _where_org(stmt.where(active), filters)
 
     stats = JobStats()
@@ -331,8 +321,9 @@ def stageplekken(filters: Filters) -> StageStats:
     for column, breakdown in ((Stageplek.education_level, stats.by_level), (Stageplek.field, stats.by_field)):
         stmt = (select(column, func.count(Stageplek.id), func.coalesce(func.sum(Stageplek.places), 0),
                        func.coalesce(func.sum(Stageplek.places_filled), 0))
-                .select_from(Stageplek).join(Organisation, Organisation.id == Stageplek.organisation_id)
-                .where(overlaps).group_by(column))
+                .select_from(Stageplek).where(overlaps).group_by(column))
+        if _filters_on_org(filters):
+            stmt = stmt.join(Organisation, Organisation.id == Stageplek.organisation_id)
         for code, n, places, filled in db.session.execute(_where_org(stmt, filters)):
             breakdown.counts[code or ""] = int(n)
             breakdown.places[code or ""] = int(places)

@@ -143,3 +143,23 @@ def test_partnership_changes_on_one_day_count_the_last(dataset, make_org):
     _assert_agree_with_rules([date(2024, 3, 14), day, Q1_END])
     ids = [joined.id, left.id]
     assert partner_status_on(ids, day) == {joined.id: "partner", left.id: "geschorst"}
+
+
+def test_label_changes_on_one_day_count_the_last(dataset, make_org):
+    from tests.dashboard.conftest import add_label
+
+    day = date(2024, 8, 1)
+    back = make_org(name="Weer geldig")
+    gone = make_org(name="Ingetrokken")
+    add_label(back, date(2024, 1, 1), date(2025, 12, 31), changes=[("geschorst", day), ("geldig", day)])
+    add_label(gone, date(2024, 1, 1), date(2025, 12, 31), changes=[("geldig", day), ("ingetrokken", day)])
+    # A renewal starting the same day as the old label: the later label counts.
+    twice = make_org(name="Twee labels")
+    first = add_label(twice, date(2024, 2, 1), date(2024, 12, 31), changes=[("geschorst", date(2024, 3, 1))])
+    first.certificate_number += "-oud"
+    db.session.flush()
+    add_label(twice, date(2024, 2, 1), date(2026, 1, 31))
+    db.session.commit()
+    _assert_agree_with_rules([date(2024, 7, 31), day, date(2024, 8, 2), date(2024, 3, 2)])
+    snapshots = label_status_on([back.id, gone.id, twice.id], day)
+    assert [snapshots[o.id].status for o in (back, gone, twice)] == ["geldig", "ingetrokken", "geldig"]
