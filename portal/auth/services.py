@@ -32,6 +32,16 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
+def emails_with_role(role: str, configured: str | None = None) -> list[str]:
+    """Where mail for a role goes: ``configured`` (one address from the configuration) if given, else the
+    address of every active account with ``role``, sorted."""
+    if configured:
+        return [configured]
+    return list(db.session.scalars(
+        select(User.email).join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == role, User.active.is_(True)).order_by(User.email)))
+
+
 def external_url(endpoint: str, **values) -> str:
     return current_app.config["PORTAL_BASE_URL"] + url_for(endpoint, **values)
 

@@ -2,7 +2,8 @@
 from flask import current_app
 from sqlalchemy import select
 
-from portal.auth.models import User, UserRole
+from portal.auth.models import User
+from portal.auth.services import emails_with_role
 from portal.extensions import db
 from portal.mail.outbox import queue_mail
 from portal.partners.models import Membership
@@ -16,13 +17,7 @@ def member_emails(organisation_id: int) -> list[str]:
 
 
 def staff_emails() -> list[str]:
-    configured = current_app.config.get("LABEL_STAFF_EMAIL")
-    if configured:
-        return [configured]
-    return list(db.session.scalars(
-        select(User.email).join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == "mbo_staff", User.active.is_(True)).order_by(User.email)
-    ))
+    return emails_with_role("mbo_staff", current_app.config.get("LABEL_STAFF_EMAIL"))
 
 
 def external(path: str) -> str:

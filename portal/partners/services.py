@@ -15,8 +15,8 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.audit.services import diff, record
 from portal.auth import tokens
-from portal.auth.models import User, UserRole
-from portal.auth.services import normalise_email
+from portal.auth.models import User
+from portal.auth.services import emails_with_role, normalise_email
 from portal.database import for_update, utcnow
 from portal.extensions import db
 from portal.mail.outbox import queue_mail
@@ -298,12 +298,7 @@ def apply_for_partnership(org: Organisation, by: User, motivation: str, accept_t
 
 def staff_emails() -> list[str]:
     """Who at St. MBO hears about new applications: PARTNERS_STAFF_EMAIL, else every active mbo_staff account."""
-    configured = current_app.config.get("PARTNERS_STAFF_EMAIL")
-    if configured:
-        return [configured]
-    return list(db.session.scalars(
-        select(User.email).join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == "mbo_staff", User.active.is_(True)).order_by(User.email)))
+    return emails_with_role("mbo_staff", current_app.config.get("PARTNERS_STAFF_EMAIL"))
 
 
 def _mail_staff_about_application(org: Organisation, by: User, motivation: str):
