@@ -73,9 +73,39 @@ class CancelEventForm(FlaskForm):
     reason = TextAreaField(_l("Reden (staat in de mail aan de deelnemers)"), validators=[Length(max=2000)])
 
 
+GROUPS = (
+    ("", _l("Geen groep")),
+    ("alle", _l("Alle partners")),
+    ("geldig", _l("Partners met een geldig label")),
+    ("werkt_aan", _l("Partners die werken aan het label")),
+    ("geen", _l("Partners zonder geldig label")),
+)
+
+
 class InviteForm(FlaskForm):
-    emails = TextAreaField(_l("E-mailadressen"), validators=[DataRequired(_l("Vul minstens één e-mailadres in."))],
+    emails = TextAreaField(_l("E-mailadressen"), validators=[Optional()],
                            description=_l("Eén adres per regel (of gescheiden door komma's)."))
+    groep = SelectField(_l("Of nodig alle leden van partnerorganisaties uit"), choices=GROUPS,
+                        validators=[Optional()],
+                        description=_l("Iedere medewerker met een account bij die organisaties krijgt de uitnodiging."))
+    gemeente = SelectField(_l("Gemeente van de organisaties"), validators=[Optional()], validate_choice=False)
+
+    def __init__(self, *args, municipalities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.gemeente.choices = [("", _l("Alle gemeenten"))] + [(str(m.id), m.name) for m in municipalities]
+
+    def validate(self, extra_validators=None):
+        if not super().validate(extra_validators):
+            return False
+        if not (self.emails.data or "").strip() and not self.groep.data:
+            self.emails.errors.append(_l("Vul e-mailadressen in of kies een groep organisaties."))
+            return False
+        return True
+
+    @property
+    def municipality_id(self) -> int | None:
+        value = self.gemeente.data or ""
+        return int(value) if value.isdigit() and int(value) < 2**31 else None
 
 
 class ActionForm(FlaskForm):

@@ -368,6 +368,29 @@ def invite(event: Event, emails, by) -> int:
     return len(added)
 
 
+def member_emails_of(organisations_stmt) -> list[str]:
+    """The addresses of the active members of the organisations that ``organisations_stmt`` selects."""
+    from portal.auth.models import User
+    from portal.partners.models import Membership, Organisation
+
+    ids = organisations_stmt.with_only_columns(Organisation.id).order_by(None).scalar_subquery()
+    return list(db.session.scalars(
+        select(User.email).join(Membership, Membership.user_id == User.id)
+        .where(Membership.organisation_id.in_(ids), User.active.is_(True)).distinct().order_by(User.email)))
+
+
+def invite_partners(event: Event, by, *, label: str = "", municipality_id: int | None = None,
+                    extra_emails=()) -> int:
+    """Invite every member of the partner organisations in a group (optionally: those with a label status from
+    the partner list's label filter, in one municipality), plus ``extra_emails``; mails as ``invite`` does."""
+    from portal.partners.services import staff_partner_query
+
+    emails = member_emails_of(staff_partner_query(status="partner", municipality_id=municipality_id, label=label))
+    if not emails and not extra_emails:
+        raise EventError(_("In deze groep zijn geen leden met een account gevonden."), field="groep")
+    return invite(event, [*extra_emails, *emails], by)
+
+
 # --------------------------------------------------------------------------- registration
 def _check_open(event: Event, now: datetime | None = None) -> None:
     state = event_state(event, now)

@@ -30,6 +30,7 @@ from portal.events import forms, services
 from portal.events import panels as _panels  # noqa: F401 - registers the panels
 from portal.events.models import Event, Invitation, ProgrammeSlot, Registration, RegistrationQuestion
 from portal.extensions import db, limiter
+from portal.partners.forms import municipality_rows
 from portal.permissions import current_membership, get_or_404, org_member_required, public, requires
 
 bp = Blueprint("events", __name__, url_prefix="/evenementen")
@@ -322,7 +323,7 @@ def staff_detail(event_id):
         no_shows=counts["confirmed"] - counts["checked_in"] if ended else None,
         state=services.event_state(event), action_form=forms.ActionForm(), cancel_form=forms.CancelEventForm(),
         slot_form=forms.SlotForm(prefix="slot"), question_form=forms.QuestionForm(prefix="question"),
-        invite_form=forms.InviteForm(prefix="invite"), to_local=services.to_local,
+        invite_form=forms.InviteForm(prefix="invite", municipalities=municipality_rows()), to_local=services.to_local,
     )
 
 
@@ -437,11 +438,16 @@ def remove_question(event_id, question_id):
 @requires(*STAFF)
 def invite(event_id):
     event = _staff_event(event_id)
-    form = forms.InviteForm(prefix="invite")
+    form = forms.InviteForm(prefix="invite", municipalities=municipality_rows())
     if form.validate_on_submit():
         emails = [e for e in re.split(r"[\s,;]+", form.emails.data or "") if e]
         try:
-            added = services.invite(event, emails, current_user)
+            if form.groep.data:
+                added = services.invite_partners(event, current_user, extra_emails=emails,
+                                                 label="" if form.groep.data == "alle" else form.groep.data,
+                                                 municipality_id=form.municipality_id)
+            else:
+                added = services.invite(event, emails, current_user)
         except services.EventError as exc:
             db.session.rollback()
             flash(str(exc), "error")
