@@ -129,6 +129,16 @@ class PublicRegistrationForm(AnswersMixin, FlaskForm):
                                     description=_l("Optioneel."))
 
 
+class StaffRegistrationForm(FlaskForm):
+    """St. MBO registers someone who called or mailed; the confirmation mail goes to that person."""
+
+    name = StringField(_l("Naam"), validators=[DataRequired(_l("Vul de naam in.")), Length(max=120)])
+    email = EmailField(_l("E-mailadres"), validators=[DataRequired(_l("Vul het e-mailadres in.")),
+                                                      Email(_l("Vul een geldig e-mailadres in.")), Length(max=254)])
+    organisation_name = StringField(_l("Organisatie of school"), validators=[Length(max=200)],
+                                    description=_l("Optioneel; een account met dit adres wordt aan zijn organisatie gekoppeld."))
+
+
 def with_questions(form_class, questions):
     """A subclass of ``form_class`` with one field per registration question (q_<id>)."""
 

@@ -565,6 +565,47 @@ def register_public(event: Event, name: str, email: str, organisation_name: str 
     return registration
 
 
+def register_by_staff(event: Event, name: str, email: str, organisation_name: str, by) -> Registration:
+    """St. MBO registers someone on their behalf (a phone call, a mail): a seat or a waiting-list place at once.
+
+    Also after the registration window closed, as long as the event has not started. An account with this
+    address is linked, with its organisation, so attendance counts for that partner. Questions are not asked.
+    """
+    if event.status != "published":
+        raise EventError(_("Aanmelden kan alleen bij een gepubliceerd evenement."))
+    if event.start_at <= utcnow():
+        raise EventError(_("Het evenement is al begonnen; aanmelden kan niet meer."))
+    name, email = (name or "").strip(), normalise_email(email)
+    if not name:
+        raise EventError(_("Vul de naam in."), field="name")
+    if "@" not in email:
+        raise EventError(_("Vul een geldig e-mailadres in."), field="email")
+    if _live_registration_of(event, email) is not None:
+        raise EventError(_("%(email)s is al aangemeld voor dit evenement.", email=email), field="email")
+    from portal.auth.models import User
+    from portal.partners.models import Membership, Organisation
+
+    user = db.session.scalar(select(User).where(User.email == email))
+    organisation = None
+    if user is not None:
+        organisation = db.session.scalar(
+            select(Organisation).join(Membership, Membership.organisation_id == Organisation.id)
+            .where(Membership.user_id == user.id).order_by(Membership.id).limit(1))
+    if event.audience == "invitation" and not _is_invited(event, email):
+        db.session.add(Invitation(event_id=event.id, email=email, invited_by_id=by.id if by else None))
+    registration = Registration(
+        event=event, user_id=user.id if user else None, organisation_id=organisation.id if organisation else None,
+        name=name[:120], email=email, status="pending", token=new_token(),
+        organisation_name=((organisation_name or "").strip() or (organisation.name if organisation else ""))[:200],
+    )
+    db.session.add(registration)
+    _place(registration)
+    record(f"event.registration_{registration.status}", registration, actor=by,
+           summary=_l("%(title)s, aangemeld door St. MBO", title=event.title))
+    _mail_placed(registration)
+    return registration
+
+
 def registration_for_token(token: str) -> Registration | None:
     if not token or len(token) > 64:
         return None

@@ -488,7 +488,34 @@ def attendees(event_id):
     q = request.args.get("q", "")
     page = paginate(_attendee_query(event, q, statuses), per_page=50)
     return render_template("events/attendees.html", event=event, page=page, q=q, status=status,
-                           counts=services.counts_for([event.id])[event.id], to_local=services.to_local)
+                           counts=services.counts_for([event.id])[event.id], to_local=services.to_local,
+                           add_form=forms.StaffRegistrationForm(prefix="aanmelden"),
+                           can_add=event.status == "published" and event.start_at > utcnow())
+
+
+@bp.route("/beheer/<int:event_id>/deelnemers/aanmelden", methods=["POST"])
+@requires(*STAFF)
+def register_on_behalf(event_id):
+    event = _staff_event(event_id)
+    form = forms.StaffRegistrationForm(prefix="aanmelden")
+    if form.validate_on_submit():
+        try:
+            registration = services.register_by_staff(event, form.name.data, form.email.data,
+                                                      form.organisation_name.data, current_user)
+        except services.EventError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            if registration.status == "confirmed":
+                flash(_("%(name)s is aangemeld en krijgt een bevestiging per e-mail.", name=registration.name),
+                      "success")
+            else:
+                flash(_("Het evenement is vol: %(name)s staat op de wachtlijst en krijgt daarover een e-mail.",
+                        name=registration.name), "success")
+    else:
+        _flash_form_errors(form)
+    return redirect(url_for("events.attendees", event_id=event_id) + "#aanmelden")
 
 
 STATUS_NAMES = {"confirmed": _l("bevestigd"), "waitlisted": _l("wachtlijst"), "pending": _l("onbevestigd"),
