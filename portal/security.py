@@ -1,5 +1,5 @@
-"""Security headers on every response, and no NUL characters in any request's query string or form."""
-from flask import request
+"""Security headers on every response, and no NUL characters in any request's path, query string or form."""
+from flask import abort, request
 from werkzeug.datastructures import ImmutableMultiDict
 
 CSP = (
@@ -22,6 +22,8 @@ def init_app(app):
     def drop_nul_characters():
         # Nobody types a NUL and PostgreSQL cannot store or even compare one in text: a pasted or crafted NUL
         # would otherwise end in a server error wherever the value reaches the database.
+        if request.view_args and any(isinstance(v, str) and "\x00" in v for v in request.view_args.values()):
+            abort(404)  # a path parameter with a NUL (a token, a certificate number) names nothing
         if request.query_string and _has_nul(request.args):
             request.args = _without_nul(request.args)
         if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
