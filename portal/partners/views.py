@@ -679,6 +679,31 @@ def partner_detail(org_id):
     return _detail(get_or_404(Organisation, org_id))
 
 
+@bp.route("/partners/<int(max=2147483647):org_id>/banen/<int(max=2147483647):job_id>", methods=["GET", "POST"])
+@requires(*STAFF_ROLES)
+def staff_job_edit(org_id, job_id):
+    """St. MBO corrects an impact job of an organisation (a wrong contract type, a missing end date)."""
+    org = get_or_404(Organisation, org_id)
+    job = db.session.scalar(select(ImpactJob).where(ImpactJob.id == job_id, ImpactJob.organisation_id == org.id))
+    if job is None:
+        abort(404)
+    form = forms.ImpactJobForm(obj=job)
+    if request.method == "GET":
+        form.target_groups.data = job.target_groups
+    if form.validate_on_submit():
+        try:
+            services.save_impact_job(org, _me(), form.data_for_rules(), job)
+        except services.PartnerError as exc:
+            _refuse(form, exc)
+        else:
+            db.session.commit()
+            flash(_("De wijzigingen in de baan van %(org)s zijn opgeslagen.", org=org.name), "success")
+            return redirect(url_for("partners.partner_detail", org_id=org.id) + "#banen")
+    return render_template("partners/job_form.html", form=form, job=job, staff_org=org,
+                           back_url=url_for("partners.partner_detail", org_id=org.id) + "#banen"), \
+        400 if form.errors else 200
+
+
 @bp.route("/partners/<int(max=2147483647):org_id>/status", methods=["POST"])
 @requires(*STAFF_ROLES)
 def change_status(org_id):

@@ -178,3 +178,53 @@ def test_organisation_counts_in_one_query(app, make_org, make_user):
     assert q.count == 1
     assert counts[busy.id] == {"members": 2, "jobs": 2, "durable": 1, "stageplekken": 1, "places": 3}
     assert counts[quiet.id] == {"members": 0, "jobs": 0, "durable": 0, "stageplekken": 0, "places": 0}
+
+
+def test_staff_correct_an_impact_job_of_an_organisation(app, client, login_as, make_org, make_user):
+    from portal.audit.models import AuditEntry
+    from portal.partners.models import ImpactJob
+
+    owner = make_user(email="eigenaar@correctie.example")
+    org = make_org(name="Correctie BV", members=[owner])
+    other = make_org(name="Ander BV", members=[make_user(email="ander@correctie.example")])
+    job = services.save_impact_job(org, owner, dict(title="Heftruckchauffeur", target_groups=["ww"],
+                                                    contract_type="proefplaatsing", hours_per_week=32,
+                                                    start_date=date(2025, 3, 1)))
+    foreign = services.save_impact_job(other, owner, dict(title="Ander werk", target_groups=["ww"],
+                                                          contract_type="vast", hours_per_week=32,
+                                                          start_date=date(2025, 3, 1)))
+    db.session.commit()
+    job_id, foreign_id = job.id, foreign.id
+    staff = login_as("mbo_staff")
+    detail = client.get(f"/partners/{org.id}").get_data(as_text=True)
+    assert f"/partners/{org.id}/banen/{job_id}" in detail
+    page = client.get(f"/partners/{org.id}/banen/{job_id}")
+    assert page.status_code == 200 and "als medewerker van St. MBO" in page.get_data(as_text=True)
+    assert "Plaatsing verwijderen" not in page.get_data(as_text=True)
+
+    data = {"title": "Heftruckchauffeur", "target_groups": ["ww"], "contract_type": "vast", "hours_per_week": "32",
+            "start_date": "2025-03-01"}
+    response = client.post(f"/partners/{org.id}/banen/{job_id}", data=data)
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/partners/{org.id}#banen")
+    assert db.session.get(ImpactJob, job_id).contract_type == "vast"
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.object_type == "ImpactJob",
+                                                        AuditEntry.object_id == job_id)
+                               .order_by(AuditEntry.id.desc())).first()
+    assert entry.actor_id == staff.id and entry.organisation_id == org.id
+
+    # Another organisation's job under this organisation's address does not exist; a bad form says why.
+    assert client.get(f"/partners/{org.id}/banen/{foreign_id}").status_code == 404
+    refused = client.post(f"/partners/{org.id}/banen/{job_id}", data={**data, "title": ""})
+    assert refused.status_code == 400 and "Er is een probleem" in refused.get_data(as_text=True)
+
+
+def test_members_cannot_use_the_staff_job_page(client, make_org, make_user):
+    from tests.conftest import login
+
+    owner = make_user(email="lid@staffpagina.example")
+    org = make_org(name="Eigen BV", members=[owner])
+    job = services.save_impact_job(org, owner, dict(title="Monteur", target_groups=["ww"], contract_type="vast",
+                                                    hours_per_week=36, start_date=date(2025, 2, 1)))
+    db.session.commit()
+    login(client, owner.email)
+    assert client.get(f"/partners/{org.id}/banen/{job.id}").status_code == 403
