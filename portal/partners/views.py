@@ -319,11 +319,15 @@ def revoke_invitation(invitation_id):
 @bp.route("/organisatie/verzoeken/<int(max=2147483647):request_id>", methods=["POST"])
 @org_member_required(admin=True)
 def decide_join(request_id):
-    join = get_org_object_or_404(JoinRequest, request_id)
+    return _decide_join(get_org_object_or_404(JoinRequest, request_id), url_for("partners.members"))
+
+
+def _decide_join(join: JoinRequest, back: str):
+    """Accept or refuse a join request (the organisation's beheerder or St. MBO), then go back to ``back``."""
     form = forms.DecisionForm()
     if not form.validate_on_submit():
         flash(_("Kies accepteren of weigeren."), "error")
-        return redirect(url_for("partners.members"))
+        return redirect(back)
     try:
         services.decide_join_request(join, _me(), form.decision.data == "accept", form.reason.data or "")
     except services.PartnerError as exc:
@@ -332,7 +336,7 @@ def decide_join(request_id):
     else:
         db.session.commit()
         flash(_("Uw besluit is opgeslagen en per e-mail doorgegeven."), "success")
-    return redirect(url_for("partners.members"))
+    return redirect(back)
 
 
 @bp.route("/uitnodiging/<token>")
@@ -614,19 +618,7 @@ def applications():
 @requires(*STAFF_ROLES)
 def staff_decide_join(request_id):
     join = get_or_404(JoinRequest, request_id)
-    form = forms.DecisionForm()
-    if not form.validate_on_submit():
-        flash(_("Kies accepteren of weigeren."), "error")
-        return redirect(url_for("partners.partner_detail", org_id=join.organisation_id))
-    try:
-        services.decide_join_request(join, _me(), form.decision.data == "accept", form.reason.data or "")
-    except services.PartnerError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("Uw besluit is opgeslagen en per e-mail doorgegeven."), "success")
-    return redirect(url_for("partners.partner_detail", org_id=join.organisation_id))
+    return _decide_join(join, url_for("partners.partner_detail", org_id=join.organisation_id))
 
 
 @bp.route("/partners/<int(max=2147483647):org_id>/gegevens", methods=["GET", "POST"])
