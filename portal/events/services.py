@@ -582,10 +582,10 @@ def register_by_staff(event: Event, name: str, email: str, organisation_name: st
         raise EventError(_("Vul een geldig e-mailadres in."), field="email")
     if _live_registration_of(event, email) is not None:
         raise EventError(_("%(email)s is al aangemeld voor dit evenement.", email=email), field="email")
-    from portal.auth.models import User
+    from portal.auth.services import find_user
     from portal.partners.models import Membership, Organisation
 
-    user = db.session.scalar(select(User).where(User.email == email))
+    user = find_user(email)
     organisation = None
     if user is not None:
         organisation = db.session.scalar(

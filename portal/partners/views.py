@@ -412,21 +412,26 @@ def job_new():
 @bp.route("/organisatie/banen/<int(max=2147483647):job_id>", methods=["GET", "POST"])
 @org_member_required
 def job_edit(job_id):
-    job = get_org_object_or_404(ImpactJob, job_id)
+    return _edit_job(g.org, get_org_object_or_404(ImpactJob, job_id), url_for("partners.jobs"),
+                     _("De wijzigingen zijn opgeslagen."))
+
+
+def _edit_job(org, job: ImpactJob, back: str, saved: str, staff: bool = False):
+    """The impact job form of the organisation's members and of St. MBO (``staff``: no delete, a note)."""
     form = forms.ImpactJobForm(obj=job)
     if request.method == "GET":
         form.target_groups.data = job.target_groups
     if form.validate_on_submit():
         try:
-            services.save_impact_job(g.org, _me(), form.data_for_rules(), job)
+            services.save_impact_job(org, _me(), form.data_for_rules(), job)
         except services.PartnerError as exc:
             _refuse(form, exc)
         else:
             db.session.commit()
-            flash(_("De wijzigingen zijn opgeslagen."), "success")
-            return redirect(url_for("partners.jobs"))
-    return render_template("partners/job_form.html", form=form, job=job,
-                           close_form=forms.CloseJobForm(formdata=None)), 400 if form.errors else 200
+            flash(saved, "success")
+            return redirect(back)
+    return render_template("partners/job_form.html", form=form, job=job, back_url=back,
+                           staff_org=org if staff else None), 400 if form.errors else 200
 
 
 @bp.route("/organisatie/banen/<int(max=2147483647):job_id>/afsluiten", methods=["GET", "POST"])
@@ -679,21 +684,8 @@ def staff_job_edit(org_id, job_id):
     job = db.session.scalar(select(ImpactJob).where(ImpactJob.id == job_id, ImpactJob.organisation_id == org.id))
     if job is None:
         abort(404)
-    form = forms.ImpactJobForm(obj=job)
-    if request.method == "GET":
-        form.target_groups.data = job.target_groups
-    if form.validate_on_submit():
-        try:
-            services.save_impact_job(org, _me(), form.data_for_rules(), job)
-        except services.PartnerError as exc:
-            _refuse(form, exc)
-        else:
-            db.session.commit()
-            flash(_("De wijzigingen in de baan van %(org)s zijn opgeslagen.", org=org.name), "success")
-            return redirect(url_for("partners.partner_detail", org_id=org.id) + "#banen")
-    return render_template("partners/job_form.html", form=form, job=job, staff_org=org,
-                           back_url=url_for("partners.partner_detail", org_id=org.id) + "#banen"), \
-        400 if form.errors else 200
+    return _edit_job(org, job, url_for("partners.partner_detail", org_id=org.id) + "#banen",
+                     _("De wijzigingen in de baan van %(org)s zijn opgeslagen.", org=org.name), staff=True)
 
 
 @bp.route("/partners/<int(max=2147483647):org_id>/status", methods=["POST"])
