@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from flask import g, has_app_context, request
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import DateTime, TypeDecorator
+from sqlalchemy import DateTime, TypeDecorator, func
 
 from portal.extensions import db
 
@@ -55,6 +55,13 @@ def init_app(app):
 def in_reading_request() -> bool:
     """True inside a GET/HEAD request whose view only reads (see ``portal._sqlite_begin``)."""
     return has_app_context() and bool(g.get("sqlite_reading"))
+
+
+def contains(column, text: str):
+    """Case-insensitive "column contains text" as ``lower(column) LIKE '%text%'``, with ``%``, ``_`` and ``\\`` in
+    the text taken literally. On PostgreSQL the trigram indexes serve it where they exist (migration 0005)."""
+    escaped = (text or "").strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return func.lower(column).like(f"%{escaped}%", escape="\\")
 
 
 def is_postgres() -> bool:

@@ -11,7 +11,7 @@ from portal.audit.services import record
 from portal.auth import services
 from portal.auth.forms import RolesForm
 from portal.auth.models import User, UserRole
-from portal.database import paginate
+from portal.database import contains, paginate
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
 from portal.mail.outbox import retry_message
@@ -26,8 +26,7 @@ def users():
     form = UserSearchForm(request.args)
     stmt = select(User).order_by(User.email)
     if form.validate() and form.q.data:
-        like = f"%{form.q.data.strip().lower()}%"
-        stmt = stmt.where(or_(func.lower(User.email).like(like), func.lower(User.name).like(like)))
+        stmt = stmt.where(or_(contains(User.email, form.q.data), contains(User.name, form.q.data)))
     role = request.args.get("rol")
     if role:
         stmt = stmt.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))

@@ -25,7 +25,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from portal.database import paginate, utcnow
+from portal.database import contains, paginate, utcnow
 from portal.events import forms, services
 from portal.events import panels as _panels  # noqa: F401 - registers the panels
 from portal.events.models import Event, Invitation, ProgrammeSlot, Registration, RegistrationQuestion
@@ -466,10 +466,8 @@ def _attendee_query(event: Event, q: str = "", statuses=("confirmed", "waitliste
             .order_by(func.lower(Registration.name), Registration.id))
     q = (q or "").strip()
     if q:
-        like = f"%{q.lower()}%"
-        stmt = stmt.where(or_(func.lower(Registration.name).like(like),
-                              func.lower(Registration.organisation_name).like(like),
-                              func.lower(Registration.email).like(like)))
+        stmt = stmt.where(or_(contains(Registration.name, q), contains(Registration.organisation_name, q),
+                              contains(Registration.email, q)))
     return stmt
 
 

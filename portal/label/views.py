@@ -20,7 +20,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from portal.database import paginate, utcnow
+from portal.database import contains, paginate, utcnow
 from portal.extensions import db
 from portal.label import (
     assessments,
@@ -694,10 +694,7 @@ def register():
             .where(or_(Organisation.partner_status == "partner", Organisation.id.in_(holders)))
             .order_by(Organisation.name))
     if form.q.data:
-        # lower() LIKE: served by the trigram indexes on PostgreSQL (migration 0005).
-        term = "%" + form.q.data.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(or_(func.lower(Organisation.name).like(term, escape="\\"),
-                              func.lower(Organisation.city).like(term, escape="\\")))
+        stmt = stmt.where(or_(contains(Organisation.name, form.q.data), contains(Organisation.city, form.q.data)))
     if form.gemeente.data and form.gemeente.data.isdigit():
         stmt = stmt.where(Organisation.municipality_id == int(form.gemeente.data))
     if form.sector.data:

@@ -17,7 +17,7 @@ from portal.audit.services import diff, record
 from portal.auth import tokens
 from portal.auth.models import User
 from portal.auth.services import emails_with_role, normalise_email
-from portal.database import for_update, utcnow
+from portal.database import contains, for_update, utcnow
 from portal.extensions import db
 from portal.mail.outbox import queue_mail
 from portal.partners import reference as ref
@@ -753,9 +753,8 @@ def staff_partner_query(q: str = "", status: str = "", municipality_id: int | No
     stmt = select(Organisation).order_by(func.lower(Organisation.name), Organisation.id)
     q = (q or "").replace("\x00", "").strip()
     if q:
-        like = f"%{q.lower()}%"
         digits = re.sub(r"\D", "", q)
-        conditions = [func.lower(Organisation.name).like(like), func.lower(Organisation.city).like(like)]
+        conditions = [contains(Organisation.name, q), contains(Organisation.city, q)]
         if len(digits) >= 4:
             conditions.append(Organisation.kvk.like(f"%{digits}%"))
         stmt = stmt.where(or_(*conditions))

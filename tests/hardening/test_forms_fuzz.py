@@ -53,6 +53,9 @@ LAST = ("events.remove_question", "events.remove_slot", "inkoop.remove_bid", "in
         "events.cancel_event", "inkoop.withdraw", "label.new_concept")
 # POSTs that are queries: a 200 page with a result is their success, and they write nothing.
 QUERY_POSTS = {"inkoop.bulk_check", "inkoop.bulk_check_xlsx"}
+# Success without a redirect, on purpose: the public sign-up shows the same "look in your mailbox" page whatever
+# happens (so nobody learns who registered) and may have written a pending registration or a mail.
+SAME_PAGE_SUCCESS = {"events.register_public": "Kijk in uw mailbox"}
 # Where the forms are reached from, per role.
 START = {
     "anonymous": ["/", "/evenementen/", "/stageplekken"],
@@ -233,6 +236,8 @@ def test_every_post_route_refuses_bad_input_cleanly(world, endpoint):
         if status in (301, 302, 303):
             return
         body = response.get_data(as_text=True) if "html" in (response.content_type or "") else ""
+        if endpoint in SAME_PAGE_SUCCESS and status == 200 and SAME_PAGE_SUCCESS[endpoint] in body:
+            return
         if endpoint in QUERY_POSTS:
             assert changed(before, after) == {}, f"a query wrote rows: {changed(before, after)}"
             return

@@ -55,3 +55,11 @@ def test_search_terms_are_literal(app, client, make_org):
     assert "Honderd Procent" not in client.get("/label/register?q=%25").get_data(as_text=True)
     assert "Under_score" in client.get("/label/register?q=r_s").get_data(as_text=True)
     assert "Honderd Procent" not in client.get("/label/register?q=r_s").get_data(as_text=True)
+
+
+def test_staff_list_and_attendee_search_take_wildcards_literally(app, client, login_as, make_org):
+    make_org(name="Procent 100% BV")
+    make_org(name="Gewoon BV")
+    login_as("mbo_staff")
+    assert "Gewoon BV" not in client.get("/partners?q=%25").get_data(as_text=True)
+    assert "Procent 100% BV" in client.get("/partners?q=100%25").get_data(as_text=True)
