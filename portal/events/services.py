@@ -565,6 +565,11 @@ def register_public(event: Event, name: str, email: str, organisation_name: str 
     return registration
 
 
+def staff_can_register(event: Event) -> bool:
+    """St. MBO can register people for a published event until it starts (also after the window closed)."""
+    return event.status == "published" and event.start_at > utcnow()
+
+
 def register_by_staff(event: Event, name: str, email: str, organisation_name: str, by) -> Registration:
     """St. MBO registers someone on their behalf (a phone call, a mail): a seat or a waiting-list place at once.
 
@@ -573,7 +578,7 @@ def register_by_staff(event: Event, name: str, email: str, organisation_name: st
     """
     if event.status != "published":
         raise EventError(_("Aanmelden kan alleen bij een gepubliceerd evenement."))
-    if event.start_at <= utcnow():
+    if not staff_can_register(event):
         raise EventError(_("Het evenement is al begonnen; aanmelden kan niet meer."))
     name, email = (name or "").strip(), normalise_email(email)
     if not name:

@@ -488,7 +488,7 @@ def attendees(event_id):
     return render_template("events/attendees.html", event=event, page=page, q=q, status=status,
                            counts=services.counts_for([event.id])[event.id], to_local=services.to_local,
                            add_form=forms.StaffRegistrationForm(prefix="aanmelden"),
-                           can_add=event.status == "published" and event.start_at > utcnow())
+                           can_add=services.staff_can_register(event))
 
 
 @bp.route("/beheer/<int:event_id>/deelnemers/aanmelden", methods=["POST"])
