@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from portal.actions import Refusal
 from portal.audit.services import record
 from portal.auth import passwords, tokens
 from portal.auth.models import User, UserRole
@@ -16,12 +17,8 @@ from portal.mail.outbox import queue_mail
 from portal.permissions import ROLES
 
 
-class AccountError(ValueError):
-    """A refusal with a message fit for the page; ``field`` names the form field it belongs to."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class AccountError(Refusal):
+    """A refusal of the auth package (message fit for the page, optional field)."""
 
 
 def normalise_email(email: str) -> str:

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Date, and_, case, cast, distinct, func, literal, or_, select, union_all
 
 from portal import import_optional
+from portal.clock import TZ
 from portal.database import is_postgres
 from portal.extensions import db
 from portal.label.models import Assessment, Label, LabelStatusChange
@@ -32,7 +33,6 @@ from portal.partners.models import (
     Stageplek,
 )
 
-TZ = ZoneInfo("Europe/Amsterdam")
 MAX_QUARTERS = 40
 
 

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 
+from portal.actions import Refusal
 from portal.audit.services import diff, record
 from portal.dashboard.models import Target
 from portal.database import for_update
@@ -14,12 +15,8 @@ FIRST_YEAR, LAST_YEAR = 2020, 2100
 FIELDS = ("partners", "labels", "working_on_label")
 
 
-class DashboardError(ValueError):
-    """A refusal with a Dutch message fit for the page; ``field`` names the form field when there is one."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class DashboardError(Refusal):
+    """A refusal of the dashboard package (message fit for the page, optional field)."""
 
 
 def _check(year: int, values: dict) -> None:

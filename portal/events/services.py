@@ -4,7 +4,6 @@ the objects, writes the audit entry and queues the mail, and flushes; the caller
 import io
 import secrets
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import icalendar
 import nh3
@@ -17,9 +16,11 @@ from markupsafe import Markup
 from sqlalchemy import and_, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from portal.actions import Refusal
 from portal.audit.services import diff, record
 from portal.auth.services import external_url as _external_url
 from portal.auth.services import normalise_email
+from portal.clock import TZ
 from portal.database import for_update, utcnow
 from portal.events.models import (
     AUDIENCES,
@@ -37,17 +38,12 @@ from portal.events.models import (
 from portal.extensions import db
 from portal.mail.outbox import queue_mail
 
-TZ = ZoneInfo("Europe/Amsterdam")
 LIVE = ("confirmed", "waitlisted")
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
 
-class EventError(ValueError):
-    """A refusal with a message fit for the page; ``field`` names the form field it belongs to."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class EventError(Refusal):
+    """A refusal of the events package (message fit for the page, optional field)."""
 
 
 # --------------------------------------------------------------------------- presentation helpers

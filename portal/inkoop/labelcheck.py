@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
+from portal.actions import Refusal
 from portal.extensions import db
 from portal.inkoop import sources
 from portal.partners.models import Organisation
@@ -19,7 +20,7 @@ MAX_BYTES = 5 * 1024 * 1024
 KVK_HEADER = re.compile(r"k\.?\s*v\.?\s*k", re.IGNORECASE)
 
 
-class LabelCheckError(ValueError):
+class LabelCheckError(Refusal):
     """A refusal with a message fit for the page."""
 
 

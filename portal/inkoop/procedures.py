@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from portal.actions import Refusal
 from portal.audit.services import record
 from portal.database import utcnow
 from portal.extensions import db
@@ -32,12 +33,8 @@ from portal.partners.models import Organisation
 from portal.validators import InvalidNumber, normalise_kvk
 
 
-class ProcedureError(ValueError):
-    """A refusal with a message fit for the page; ``field`` names the form field it belongs to."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class ProcedureError(Refusal):
+    """A refusal of the inkoop package (message fit for the page, optional field)."""
 
 
 def flush_or_refuse(message: str) -> None:

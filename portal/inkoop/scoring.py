@@ -9,11 +9,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import gettext as _
 
+from portal.actions import Refusal
+
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
 
-class ScoringError(ValueError):
+class ScoringError(Refusal):
     """A refusal with a message fit for the page."""
 
 

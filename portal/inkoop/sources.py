@@ -5,19 +5,14 @@ rest of inkoop stays pure and tests can stand in for a package with ``monkeypatc
 """
 import importlib
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from sqlalchemy import select
 
+from portal import clock
 from portal.extensions import db
 
-TZ = ZoneInfo("Europe/Amsterdam")
-
-
-def today() -> date:
-    """The calendar day in Dordrecht (the server may run in UTC)."""
-    return datetime.now(TZ).date()
+today = clock.today
 
 
 @dataclass

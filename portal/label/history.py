@@ -6,25 +6,20 @@ including ``valid_until``; from the next day it is ``verlopen`` unless it was wi
 When an organisation holds several labels (renewals), the one that started last on or before D counts.
 """
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, select
 
+from portal import clock
 from portal.extensions import db
 from portal.label.models import Assessment, Label, LabelStatusChange
 
-TZ = ZoneInfo("Europe/Amsterdam")
 SNAPSHOT_STATUSES = ("geen", "geldig", "geschorst", "ingetrokken", "verlopen")
 
 
-def today() -> date:
-    return datetime.now(TZ).date()
-
-
-def local_date(moment: datetime) -> date:
-    return moment.astimezone(TZ).date()
+today = clock.today
+local_date = clock.local_date
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from portal import clock
 from portal.extensions import db
 
 partners_cli = AppGroup("partners", help="Partner organisations.")
@@ -53,7 +54,7 @@ def status_on_command(day):
     from portal.partners.services import partner_status_on
 
     try:
-        on = date.fromisoformat(day) if day else date.today()
+        on = date.fromisoformat(day) if day else clock.today()
     except ValueError as exc:
         raise click.ClickException("Give the date as YYYY-MM-DD.") from exc
     counts = Counter(partner_status_on(None, on).values())

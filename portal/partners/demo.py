@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
+from portal import clock
 from portal.auth.models import User, UserRole
 from portal.auth.passwords import hash_password
 from portal.extensions import db
@@ -56,7 +57,7 @@ def _at(day: date) -> datetime:
 
 def seed(accounts):
     rng = random.Random(20240927)  # the Wijk naar Werk kick-off: the same data every time
-    today = date.today()
+    today = clock.today()
     munis = ref.ensure_municipalities()
     password_hash = hash_password("Impact-Drechtsteden-demo")  # one hash for every demo member: seeding stays quick
     used_kvk = set(db.session.scalars(select(Organisation.kvk)))

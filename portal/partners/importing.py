@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
+from portal import clock
 from portal.audit.services import diff, record
 from portal.auth.models import User
 from portal.database import utcnow
@@ -210,7 +211,7 @@ def _check_row(line: int, values: dict, municipalities: dict) -> dict:
     if since:
         try:
             parsed = _parse_date(since)
-            if parsed > date.today():
+            if parsed > clock.today():
                 raise ValueError(since)
             clean["partner_since"] = parsed.isoformat()
         except ValueError:
@@ -297,7 +298,7 @@ def commit_import(batch: ImportBatch, by: User) -> ImportBatch:
         org = existing.get(clean["kvk"])
         if org is None:
             org = Organisation(partner_status=status,
-                               partner_since=since or (date.today() if status == "partner" else None),
+                               partner_since=since or (clock.today() if status == "partner" else None),
                                status_reason=in_dutch(_l("Geïmporteerd uit de partnerlijst")), **fields)
             db.session.add(org)
             db.session.flush()

@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from portal import clock
 from portal.database import UTCDateTime, utcnow
 from portal.extensions import db
 
@@ -209,7 +210,7 @@ class ImpactJob(db.Model):
                 self.target_group_links.append(ImpactJobTargetGroup(target_group=value))
 
     def is_active(self, on: date | None = None) -> bool:
-        on = on or date.today()
+        on = on or clock.today()
         return self.start_date <= on and (self.end_date is None or self.end_date >= on)
 
     def compute_durable(self) -> bool:
@@ -311,7 +312,7 @@ def _keep_partners_consistent(session, flush_context, instances):
             durable = obj.compute_durable()
             if obj.durable != durable:
                 obj.durable = durable
-    today = date.today()
+    today = clock.today()
     for obj in list(session.new):
         if isinstance(obj, Organisation) and (obj.partner_status or "geen") != "geen":
             _history_for_new(obj, today)

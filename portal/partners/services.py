@@ -13,6 +13,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from portal import clock
+from portal.actions import Refusal
 from portal.audit.services import diff, record
 from portal.auth import tokens
 from portal.auth.models import User
@@ -35,12 +37,8 @@ from portal.partners.reference import ensure_municipalities  # noqa: F401 - part
 from portal.validators import InvalidNumber, normalise_kvk, normalise_postcode
 
 
-class PartnerError(ValueError):
-    """A refusal with a Dutch message fit for the page; ``field`` names the form field it belongs to."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class PartnerError(Refusal):
+    """A refusal of the partners package (message fit for the page, optional field)."""
 
 
 class KvkTaken(PartnerError):
@@ -270,7 +268,7 @@ def _set_status(org: Organisation, from_statuses, to: str, by: User | None, reas
                              org=org.name, status=ref.label_of(ref.PARTNER_STATUSES, org.partner_status)))
     db.session.refresh(org)
     db.session.add(PartnerStatusChange(organisation_id=org.id, status=to, previous_status=previous or "",
-                                       valid_from=valid_from or date.today(), reason=reason,
+                                       valid_from=valid_from or clock.today(), reason=reason,
                                        changed_by_id=by.id if by is not None else None))
     db.session.flush()
     return previous
@@ -318,7 +316,7 @@ def change_partnership(org: Organisation, action: str, by: User, reason: str = "
         raise PartnerError(_("Geef een reden op; de organisatie krijgt die te lezen."), field="reason")
     extra = {}
     if action == "approve":
-        extra["partner_since"] = date.today()
+        extra["partner_since"] = clock.today()
     previous = _set_status(org, from_statuses, to, by, reason, extra=extra)
     record(audit_action, org, actor=by, changes={"partner_status": [previous, to]}, summary=reason[:200])
     _mail_org(org, _subjects()[template], template, f"partners-{template}", reason=reason)
@@ -549,7 +547,7 @@ def _clean_job(data: dict) -> dict:
     start = _as_date(data.get("start_date"), "start_date", _("Vul een geldige startdatum in."))
     if start is None:
         raise PartnerError(_("Vul de startdatum in."), field="start_date")
-    if start.year < 2000 or start > date.today().replace(year=date.today().year + 1):
+    if start.year < 2000 or start > clock.today().replace(year=clock.today().year + 1):
         raise PartnerError(_("Vul een startdatum in die niet meer dan een jaar in de toekomst ligt."),
                            field="start_date")
     end = _as_date(data.get("end_date"), "end_date", _("Vul een geldige einddatum in."))
@@ -626,7 +624,7 @@ def delete_impact_job(job: ImpactJob, by: User) -> None:
 
 def job_totals(org_ids=None, on: date | None = None) -> dict:
     """Totals of impact jobs (all, running today, durable, with job coaching) in one query."""
-    on = on or date.today()
+    on = on or clock.today()
     running = and_(ImpactJob.start_date <= on, or_(ImpactJob.end_date.is_(None), ImpactJob.end_date >= on))
     stmt = select(
         func.count(ImpactJob.id),
@@ -711,7 +709,7 @@ def delete_stageplek(plek: Stageplek, by: User) -> None:
 def public_stageplekken_query(level: str = "", field: str = "", municipality_id: int | None = None,
                               on: date | None = None):
     """Published places with room left, of organisations that are partner, for the public page."""
-    on = on or date.today()
+    on = on or clock.today()
     stmt = (
         select(Stageplek).join(Organisation, Organisation.id == Stageplek.organisation_id)
         .where(Stageplek.published.is_(True), Stageplek.places_filled < Stageplek.places,

@@ -3,7 +3,6 @@
 Views parse the input, call one rule from services.py or importing.py, commit, and render or redirect.
 """
 import io
-from datetime import date
 
 import pandas as pd
 from flask import (
@@ -24,6 +23,7 @@ from flask_login import current_user
 from sqlalchemy import extract, or_, select
 from sqlalchemy.orm import selectinload
 
+from portal import clock
 from portal.audit.models import AuditEntry
 from portal.extensions import db
 from portal.panels import render_panels
@@ -373,7 +373,7 @@ def jobs():
     form.validate()
     stmt = select(ImpactJob).where(ImpactJob.organisation_id == org.id) \
         .order_by(ImpactJob.start_date.desc(), ImpactJob.id.desc())
-    today = date.today()
+    today = clock.today()
     status = form.status.data if form.status.data in ("lopend", "afgesloten", "duurzaam") else ""
     if status == "lopend":
         stmt = stmt.where(or_(ImpactJob.end_date.is_(None), ImpactJob.end_date >= today))
@@ -588,7 +588,7 @@ def staff_export(fmt):
                "contactpersoon", "telefoon", "email", "status", "partner_sinds", "labelstatus", "leden",
                "banen_met_impact", "duurzaam", "stageplekken"]
     frame = pd.DataFrame.from_records(records, columns=columns).map(_safe_cell)
-    stamp = date.today().isoformat()
+    stamp = clock.today().isoformat()
     if fmt == "csv":
         data = frame.to_csv(index=False, sep=";").encode("utf-8-sig")
         mimetype = "text/csv; charset=utf-8"
@@ -615,7 +615,7 @@ def applications():
         select(JoinRequest).where(JoinRequest.status == "open", ~has_admin)
         .options(selectinload(JoinRequest.user), selectinload(JoinRequest.organisation))
         .order_by(JoinRequest.created_at).limit(100)).all()
-    return render_template("partners/applications.html", page=paginate(stmt), today=date.today(),
+    return render_template("partners/applications.html", page=paginate(stmt), today=clock.today(),
                            form=forms.StatusChangeForm(), unclaimed=unclaimed)
 
 
