@@ -25,7 +25,7 @@ PG_HOST_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.
 # Only these databases are ever created or dropped here; never `test` or `test_*`.
 ALLOWED_PG = ("bench", "bench_small", "bench_drill")
 SECRET = "bench-fixed-secret-key-not-for-production"
-BENCH_PASSWORD = "Bench-Drechtsteden-2026"  # must equal portal.bench.BENCH_PASSWORD
+BENCH_PASSWORD = "Bench-Drechtsteden-2026"  # must equal bench.seed.BENCH_PASSWORD
 BENCH_DOMAIN = "bench.ondernemenmetimpact.nl"
 
 
@@ -85,7 +85,7 @@ def server_env(url: str, **extra) -> dict:
 
 
 def flask(args, env, timeout=3600, check=True) -> subprocess.CompletedProcess:
-    cmd = [str(VENV_BIN / "flask"), "--app", "wsgi", *args]
+    cmd = [str(VENV_BIN / "flask"), "--app", "bench.wsgi", *args]
     result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
     if check and result.returncode != 0:
         log(result.stdout[-3000:])

@@ -1,14 +1,21 @@
-"""seed-bench (portal/bench.py) on the test database: consistent rows at a small size, refused in production."""
+"""seed-bench (bench/seed.py) on the test database: consistent rows at a small size, refused in production."""
 from collections import Counter
 
+import pytest
 from sqlalchemy import func, select
 
+from bench.seed import BENCH_ROLES, bench_email, seed_bench_command
 from portal.extensions import db
 
 
-def test_seed_bench_makes_consistent_data(app, runner, client):
+@pytest.fixture
+def bench_cli(app):
+    # The app itself does not carry seed-bench; bench/wsgi.py adds it the same way.
+    app.cli.add_command(seed_bench_command)
+
+
+def test_seed_bench_makes_consistent_data(app, bench_cli, runner, client):
     from portal.auth.models import User, UserRole
-    from portal.bench import BENCH_ROLES, bench_email
     from portal.partners.models import (
         ImpactJob,
         ImpactJobTargetGroup,
@@ -50,7 +57,7 @@ def test_seed_bench_makes_consistent_data(app, runner, client):
     assert client.get(f"/api/v1/labels/{orgs[0].kvk}").status_code == 200
 
 
-def test_seed_bench_label_events_and_inkoop_rows_are_consistent(app, runner):
+def test_seed_bench_label_events_and_inkoop_rows_are_consistent(app, bench_cli, runner):
     from portal.events.models import Event, Registration
     from portal.inkoop.models import Bid, Procedure
     from portal.label.models import Assessment, Label, LabelStatusChange
@@ -82,6 +89,7 @@ def test_seed_bench_is_refused_in_production(make_app, mailbox):
     from portal.auth.models import User
 
     app = make_app(PORTAL_ENV="production")
+    app.cli.add_command(seed_bench_command)
     result = app.test_cli_runner().invoke(args=["seed-bench", "--orgs", "5"])
     assert result.exit_code != 0
     assert "refused" in result.output

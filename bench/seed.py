@@ -1,11 +1,11 @@
-"""`flask --app wsgi seed-bench --orgs N`: realistic data at scale for the benchmark (bench/run.py).
+"""`flask --app bench.wsgi seed-bench --orgs N`: realistic data at scale for the benchmark (bench/run.py).
 
 Rows are generated in Python and written in bulk: COPY on PostgreSQL, executemany INSERTs on SQLite.
 Primary keys are assigned here (max(id) + 1 onwards) so that rows can refer to each other without a
 round trip; PostgreSQL sequences are moved past them at the end.
 
 One function per package (``seed_partners``, ``seed_label``, ``seed_events``, ``seed_inkoop``,
-``seed_dashboard``); a package whose models are absent is skipped with a message. The generator writes
+``seed_dashboard``). The generator writes
 rows straight into the tables, so ORM events (history hooks, published-set guards) do not run: each
 function writes the rows those rules would have written itself (status history, audit entries).
 
@@ -22,8 +22,12 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, insert, select, text
 
-from portal import import_optional
+from portal.dashboard import models as dashboard_models
+from portal.events import models as events_models
 from portal.extensions import db
+from portal.inkoop import models as inkoop_models
+from portal.label import models as label_models
+from portal.partners import models as partners_models
 from portal.partners.demo import KINDS, NAMES, POSTCODES, STREETS
 
 BENCH_PASSWORD = "Bench-Drechtsteden-2026"  # noqa: S105 - printed on purpose; refused in production
@@ -198,10 +202,7 @@ def seed_accounts(ctx: Ctx):
 # --------------------------------------------------------------------------- partners
 def seed_partners(ctx: Ctx):
     """Organisations with members, partnership history, ~10 impact jobs and 2 stageplekken each."""
-    models = import_optional("portal.partners.models")
-    if models is None:
-        click.echo("partners: no models, skipped")
-        return
+    models = partners_models
     from portal.auth.models import User, UserRole
     from portal.partners import reference as ref
 
@@ -351,9 +352,9 @@ def _criteria_set(ctx: Ctx, models):
 def seed_label(ctx: Ctx):
     """Assessments in every status with answers, labels (valid, suspended, withdrawn, expired, renewing)
     with their status history, and review comments."""
-    models = import_optional("portal.label.models")
-    if models is None or not ctx.orgs:
-        click.echo("label: no models (or no organisations), skipped")
+    models = label_models
+    if not ctx.orgs:
+        click.echo("label: no organisations, skipped")
         return
     rng, today = ctx.rng, ctx.today
     set_id, criteria = _criteria_set(ctx, models)
@@ -475,10 +476,7 @@ EVENT_TITLES = [("kick-off", "Wijk naar Werk kick-off", "public"), ("festival", 
 def seed_events(ctx: Ctx):
     """Events (past and upcoming, one per 100 organisations, at least 20) with programme, a question,
     registrations of members and the public, and check-ins at past events."""
-    models = import_optional("portal.events.models")
-    if models is None:
-        click.echo("events: no models, skipped")
-        return
+    models = events_models
     rng, now = ctx.rng, ctx.now
     member_orgs = [o["id"] for o in ctx.orgs if o["partner_status"] in ("partner", "aanvraag")]
     count = max(20, ctx.n // 100)
@@ -562,10 +560,7 @@ def seed_events(ctx: Ctx):
 def seed_inkoop(ctx: Ctx):
     """Procedures (tenders and plot issues, one per 200 organisations, at least 10) in every status, with
     weighted criteria, bids with commitments and frozen label positions, and commitments of awarded bids."""
-    models = import_optional("portal.inkoop.models")
-    if models is None:
-        click.echo("inkoop: no models, skipped")
-        return
+    models = inkoop_models
     rng, today = ctx.rng, ctx.today
     bidders = [o for o in ctx.orgs if o["partner_status"] in ("partner", "geschorst", "beeindigd", "geen")]
     if not bidders:
@@ -650,11 +645,8 @@ def seed_inkoop(ctx: Ctx):
 # --------------------------------------------------------------------------- dashboard
 def seed_dashboard(ctx: Ctx):
     """Targets per municipality for last year, this year and next year."""
-    models = import_optional("portal.dashboard.models")
-    partners = import_optional("portal.partners.models")
-    if models is None or partners is None:
-        click.echo("dashboard: no models, skipped")
-        return
+    models = dashboard_models
+    partners = partners_models
     table = models.Target.__table__
     have = set(db.session.execute(select(table.c.municipality_id, table.c.year)).all())
     rows = []
