@@ -114,7 +114,7 @@ def bar_chart(chart_id: str, title: str, categories, series, *, desc: str = "", 
             if value is None:
                 continue
             if isinstance(value, str):
-                parts.append(f'<text x="{label_w + 4}" y="{y + bar_h - 4}" font-size="12" font-style="italic" '
+                parts.append(f'<text x="{label_w + 4}" y="{y + bar_h - 4}" font-size="12" '
                              f'fill="#1a1a1a">{escape(value)}</text>')
                 continue
             w = plot_w * value / highest if highest else 0
