@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Date, and_, case, cast, func, literal, or_, select, true, union_all
+from sqlalchemy.sql import ClauseElement
 
 from portal.database import is_postgres
 from portal.extensions import db
@@ -49,7 +50,10 @@ def municipality_takes_part(active: bool, joins_on: date | None, day: date) -> b
 
 # --------------------------------------------------------------------------- SQL building blocks
 def dates_table(dates, name: str = "ref_dates"):
-    """A derived table with one row per date (column ``ref_date``)."""
+    """A derived table with one row per date (column ``ref_date``); ``dates`` may be one SQL expression (a
+    bound parameter of type Date) for a statement built once and run with many dates."""
+    if isinstance(dates, ClauseElement):
+        return select(dates.label("ref_date")).subquery(name)
     dates = sorted(set(dates))
     if is_postgres():  # typed, so the planner compares dates with dates
         parts = [select(cast(literal(d.isoformat()), Date).label("ref_date")) for d in dates]
@@ -59,7 +63,10 @@ def dates_table(dates, name: str = "ref_dates"):
 
 
 def _only(stmt, column, org_ids):
-    return stmt if org_ids is None else stmt.where(column.in_(list(org_ids)))
+    """Restrict to ``org_ids``: None (all), a list of ids, or a SQL select of ids."""
+    if org_ids is None:
+        return stmt
+    return stmt.where(column.in_(org_ids if isinstance(org_ids, ClauseElement) else list(org_ids)))
 
 
 def partners_on(dates, org_ids=None):
