@@ -244,3 +244,27 @@ def group_condition(group: str, on: date):
     if group == LABEL_ZONDER_PARTNERSCHAP:
         return Organisation.id.in_(ids.where(s.c.partner == 0, s.c.label == 1))
     return Organisation.id.not_in(ids)
+
+
+def without_valid_label_condition(on: date):
+    """SQL condition on Organisation: holds no valid label on ``on`` (partner or not)."""
+    h = label_holders([on]).subquery("holders_on")
+    return Organisation.id.not_in(select(h.c.organisation_id))
+
+
+def label_status_condition(status: str, on: date):
+    """SQL condition on Organisation: its current label on ``on`` has ``status`` as its last change (such as
+    ``geschorst``), whatever its validity dates."""
+    labels = select(
+        Label.id, Label.organisation_id, Label.valid_from,
+        func.lead(Label.valid_from).over(partition_by=Label.organisation_id,
+                                         order_by=(Label.valid_from, Label.id)).label("next_from"),
+    ).subquery("current_labels")
+    last_change = (select(LabelStatusChange.status).where(LabelStatusChange.label_id == labels.c.id,
+                                                          LabelStatusChange.effective_on <= on)
+                   .order_by(LabelStatusChange.effective_on.desc(), LabelStatusChange.id.desc()).limit(1)
+                   .scalar_subquery())
+    ids = select(labels.c.organisation_id).where(
+        labels.c.valid_from <= on, or_(labels.c.next_from.is_(None), labels.c.next_from > on),
+        last_change == status)
+    return Organisation.id.in_(ids)
