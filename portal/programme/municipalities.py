@@ -62,7 +62,7 @@ def change_municipality(municipality: Municipality, *, name: str, joins_on: date
     years = _targets_before(municipality, joins_on)
     if years:
         raise MunicipalityError(
-            _("%(name)s heeft al doelen voor %(years)s. Een gemeente heeft geen doelen voor het jaar waarin ze "
+            _("%(name)s heeft al doelen voor %(years)s. Een gemeente heeft geen doelen voor de jaren voordat ze "
               "deelneemt; verwijder of wijzig eerst die doelen, of kies een eerdere datum.",
               name=municipality.name, years=", ".join(str(y) for y in years)), field="joins_on")
     changes = diff(municipality, {"name": name, "joins_on": joins_on, "active": bool(active)})
