@@ -104,3 +104,14 @@ def test_quarterly_report_page_and_xlsx_show_the_three_groups(client, login_as, 
     rows = {row["Categorie"]: row["Stand"] for _, row in frame.iterrows()
             if row["Indeling"].startswith("Stand op 30-09-2024")}
     assert (rows["Partners"], rows["Heeft het label"], rows["Werkt aan het label"]) == (5, 3, 2)
+
+
+def test_the_command_line_prints_the_same_three_groups(app, runner, make_org, make_user):
+    _programme(make_org, make_user)
+    result = runner.invoke(args=["report", "standing", PEILDATUM.isoformat(), "--municipality", "dordrecht"])
+    assert result.exit_code == 0, result.output
+    lines = dict(line.rsplit(None, 1) for line in result.output.splitlines() if line[-1].isdigit())
+    assert (lines["partners"], lines["heeft het label"], lines["werkt aan het label"]) == ("5", "3", "2")
+    everywhere = runner.invoke(args=["report", "standing", PEILDATUM.isoformat()])
+    assert "niet meegeteld (gemeente neemt nog niet deel): 1 partners" in everywhere.output
+    assert runner.invoke(args=["report", "standing", "30-09-2024"]).exit_code != 0
