@@ -18,6 +18,7 @@ from portal.dashboard import metrics
 from portal.dashboard.metrics import Filters, QuarterPoint
 from portal.dashboard.targets import targets_for
 from portal.partners import reference as ref
+from portal.programme.standing import municipality_has_targets_in
 
 SMALL_COUNT = 5
 SUPPRESSED = "<5"
@@ -182,7 +183,7 @@ def _no_target() -> str:
 
 def _takes_part_in(municipality, year: int) -> bool:
     """A municipality has targets from the year it joins the programme on."""
-    return bool(municipality.active) and (municipality.joins_on is None or municipality.joins_on.year <= year)
+    return municipality_has_targets_in(municipality.active, municipality.joins_on, year)
 
 
 def _target_sum(targets, municipality_ids, year, attr):

@@ -10,6 +10,7 @@ from portal.audit.services import diff, record
 from portal.dashboard.models import Target
 from portal.database import for_update
 from portal.extensions import db
+from portal.programme.standing import municipality_has_targets_in
 
 FIRST_YEAR, LAST_YEAR = 2020, 2100
 FIELDS = ("partners", "labels", "working_on_label", "impact_jobs", "wijk_naar_werk", "stageplekken", "event_attendance")
@@ -42,14 +43,15 @@ def _check(year: int, values: dict) -> None:
 
 def _check_takes_part(municipality, year: int) -> None:
     """A municipality has targets from the year it joins the programme on, and only while it takes part."""
+    if municipality_has_targets_in(municipality.active, municipality.joins_on, year):
+        return
     if not municipality.active:
         raise DashboardError(_("%(name)s neemt niet deel aan het programma en heeft daarom geen doelen.",
                                name=municipality.name), field="gemeente")
-    if municipality.joins_on is not None and int(year) < municipality.joins_on.year:
-        raise DashboardError(_("%(name)s neemt deel vanaf %(day)s: voor %(year)s kan geen doel worden vastgesteld. "
-                               "Kies %(first)s of later.", name=municipality.name,
-                               day=municipality.joins_on.strftime("%d-%m-%Y"), year=year,
-                               first=municipality.joins_on.year), field="year")
+    raise DashboardError(_("%(name)s neemt deel vanaf %(day)s: voor %(year)s kan geen doel worden vastgesteld. "
+                           "Kies %(first)s of later.", name=municipality.name,
+                           day=municipality.joins_on.strftime("%d-%m-%Y"), year=year,
+                           first=municipality.joins_on.year), field="year")
 
 
 def set_target(municipality, year: int, *, partners: int | None, labels: int | None,

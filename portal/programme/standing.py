@@ -48,6 +48,11 @@ def municipality_takes_part(active: bool, joins_on: date | None, day: date) -> b
     return bool(active) and (joins_on is None or joins_on <= day)
 
 
+def municipality_has_targets_in(active: bool, joins_on: date | None, year: int) -> bool:
+    """Whether a municipality can have targets for ``year``: it takes part and joins in that year or before."""
+    return bool(active) and (joins_on is None or joins_on.year <= int(year))
+
+
 # --------------------------------------------------------------------------- SQL building blocks
 def dates_table(dates, name: str = "ref_dates"):
     """A derived table with one row per date (column ``ref_date``); ``dates`` may be one SQL expression (a
