@@ -289,7 +289,7 @@ def make_org(app):
         counter["n"] += 1
         muni = db.session.scalar(db.select(Municipality).where(Municipality.name == municipality))
         if muni is None:
-            muni = Municipality(name=municipality, joined_label_on=date(2023, 1, 1))
+            muni = Municipality(name=municipality)  # takes part from the start
             db.session.add(muni)
         org = Organisation(
             name=name or f"Testbedrijf {counter['n']}",

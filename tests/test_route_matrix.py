@@ -150,6 +150,7 @@ ROLE_CEILINGS = [
     ("admin.", {"admin"}),
     ("audit.", {"mbo_staff", "admin"}),
     ("dashboard.", {"mbo_staff", "gemeente", "admin"}),
+    ("programme.", {"mbo_staff", "admin"}),
     ("inkoop.", {"inkoop", "gemeente", "admin"}),
     ("partners.", {"mbo_staff", "admin"}),
     ("label.", {"mbo_staff", "admin"}),

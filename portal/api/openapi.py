@@ -1,6 +1,7 @@
 """The OpenAPI 3.1 document of the label check API; tests validate every response against it."""
 LABEL_STATUSES = ["geen", "geldig", "geschorst", "ingetrokken", "verlopen"]
 PARTNER_STATUSES = ["geen", "aanvraag", "partner", "geweigerd", "geschorst", "beeindigd"]
+PROGRAMME_STATUSES = ["label", "werkt_aan_label", "label_zonder_partnerschap", "geen"]  # portal.programme.standing.GROUPS
 
 KVK_PATTERN = "^[0-9]{8}$"
 
@@ -15,7 +16,7 @@ def spec(server_url: str) -> dict:
         "openapi": "3.1.0",
         "info": {
             "title": "Labelcheck Ondernemen met impact Drechtsteden",
-            "version": "1.0.0",
+            "version": "1.1.0",
             "description": (
                 "De status van het label Ondernemen met impact van een organisatie (op KvK-nummer) op een "
                 "datum, voor inkoop- en aanbestedingssystemen. De status op datum D is de status aan het eind "
@@ -87,7 +88,8 @@ def spec(server_url: str) -> dict:
                     "type": "object",
                     "additionalProperties": False,
                     "required": ["kvk", "name", "partner_status", "date", "label_status", "certificate_number",
-                                 "valid_from", "valid_until", "verification_url"],
+                                 "valid_from", "valid_until", "verification_url", "partner_on_date",
+                                 "programme_status", "working_on_label"],
                     "properties": {
                         "kvk": {"type": "string", "pattern": KVK_PATTERN},
                         "name": {"type": "string"},
@@ -98,6 +100,21 @@ def spec(server_url: str) -> dict:
                         "valid_from": nullable_date,
                         "valid_until": nullable_date,
                         "verification_url": {"type": ["string", "null"], "format": "uri"},
+                        "partner_on_date": {
+                            "type": "boolean",
+                            "description": "Partner van St. MBO op de datum (partnerschap actief op die dag).",
+                        },
+                        "programme_status": {
+                            "type": "string", "enum": list(PROGRAMME_STATUSES),
+                            "description": "Hoe het programma de organisatie op de datum telt: label (partner met "
+                                           "een geldig label), werkt_aan_label (elke andere partner), "
+                                           "label_zonder_partnerschap (geldig label, geen partner) of geen.",
+                        },
+                        "working_on_label": {
+                            "type": "boolean",
+                            "description": "Partner, werkt aan het label: een partner zonder geldig label op de "
+                                           "datum. Inkopers kunnen hier punten voor geven.",
+                        },
                     },
                 },
                 "LabelCheckList": {

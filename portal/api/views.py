@@ -15,6 +15,7 @@ from portal.label.history import NO_LABEL, LabelSnapshot, label_status_on, snaps
 from portal.label.models import Label, LabelStatusChange
 from portal.partners.models import Organisation
 from portal.permissions import public
+from portal.programme.standing import WERKT_AAN_LABEL, group_of, standing_on, standing_statement
 from portal.validators import InvalidNumber, normalise_kvk
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -70,11 +71,14 @@ def _bad_date():
 
 def _checks(orgs, on: date) -> list[dict]:
     snapshots = label_status_on([o.id for o in orgs], on)
-    return [_check(org, snapshots[org.id], on) for org in orgs]
+    standings = standing_on([o.id for o in orgs], on)
+    return [_check(org, snapshots[org.id], on, standings[org.id].partner, standings[org.id].label) for org in orgs]
 
 
-def _check(org, snap: LabelSnapshot, on: date) -> dict:
+def _check(org, snap: LabelSnapshot, on: date, partner: bool, label: bool) -> dict:
+    """One organisation's answer; ``partner`` and ``label`` as the programme counts them on ``on``."""
     base = current_app.config["PORTAL_BASE_URL"]
+    group = group_of(partner, label)
     return {
         "kvk": org.kvk,
         "name": org.name,
@@ -85,6 +89,9 @@ def _check(org, snap: LabelSnapshot, on: date) -> dict:
         "valid_from": snap.valid_from.isoformat() if snap.valid_from else None,
         "valid_until": snap.valid_until.isoformat() if snap.valid_until else None,
         "verification_url": base + snap.verification_path if snap.verification_path else None,
+        "partner_on_date": bool(partner),
+        "programme_status": group,
+        "working_on_label": group == WERKT_AAN_LABEL,
     }
 
 
@@ -102,14 +109,24 @@ def label(kvk):
     if not rows:
         return _error(404, f"Geen organisatie bekend met KvK-nummer {number}.")
     org = rows[0]
-    return _json(_check(org, snapshots_from_rows(rows, on).get(org.organisation_id, NO_LABEL), on))
+    return _json(_check(org, snapshots_from_rows(rows, on).get(org.organisation_id, NO_LABEL), on,
+                        bool(org.standing_partner), bool(org.standing_label)))
+
+
+# The programme's standing of the organisation asked for, on the date asked for: the same statement as the
+# dashboard's counts (portal.programme.standing), restricted to one organisation.
+_STANDING = standing_statement(bindparam("on", type_=Date),
+                               select(Organisation.id).where(Organisation.kvk == bindparam("kvk", type_=String))
+                               ).subquery("standing")
 
 
 _SINGLE_CHECK = (
     select(Organisation.id.label("organisation_id"), Organisation.kvk, Organisation.name, Organisation.partner_status,
            Label.id, Label.certificate_number, Label.valid_from, Label.valid_until,
            LabelStatusChange.id.label("change_id"), LabelStatusChange.status.label("change_status"),
-           LabelStatusChange.effective_on.label("change_on"))
+           LabelStatusChange.effective_on.label("change_on"),
+           _STANDING.c.partner.label("standing_partner"), _STANDING.c.label.label("standing_label"))
+    .outerjoin(_STANDING, _STANDING.c.organisation_id == Organisation.id)
     .outerjoin(Label, and_(Label.organisation_id == Organisation.id, Label.valid_from <= bindparam("on", type_=Date)))
     .outerjoin(LabelStatusChange, and_(LabelStatusChange.label_id == Label.id,
                                        LabelStatusChange.effective_on <= bindparam("on", type_=Date)))

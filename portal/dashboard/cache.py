@@ -27,7 +27,7 @@ from portal.extensions import db
 log = logging.getLogger(__name__)
 
 # Bump when the meaning or the shape of a snapshot changes: older rows are then never read again.
-FORMAT = 1
+FORMAT = 2
 # Snapshots of filters nobody asked for again are deleted after this long.
 KEEP = timedelta(days=2)
 
@@ -41,9 +41,11 @@ def snapshot_key(filters: metrics.Filters, dates) -> str:
 # --------------------------------------------------------------------------- (de)serialising
 def encode(snapshot: metrics.Snapshot) -> str:
     return json.dumps({
-        "status": [[day.isoformat(), municipality_id, c.partners, c.labels, c.working]
-                   for day, per in snapshot.status.items() for municipality_id, c in per.items()],
+        "status": [[day.isoformat(), municipality_id, c.labels, c.working, c.label_only, counted]
+                   for counted, kept in ((1, snapshot.status), (0, snapshot.not_counted))
+                   for day, per in kept.items() for municipality_id, c in per.items()],
         "dates": [day.isoformat() for day in snapshot.status],
+        "year": [[municipality_id, asdict(figures)] for municipality_id, figures in snapshot.year.items()],
         "jobs": asdict(snapshot.jobs),
         "stage": asdict(snapshot.stage),
         "events": None if snapshot.events is None else [asdict(row) for row in snapshot.events],
@@ -59,12 +61,15 @@ def _with_breakdowns(cls, data: dict):
 def decode(text: str) -> metrics.Snapshot:
     data = json.loads(text)
     status: dict[date, dict[int | None, metrics.StatusCounts]] = {date.fromisoformat(d): {} for d in data["dates"]}
-    for day, municipality_id, partners, labels, working in data["status"]:
-        status[date.fromisoformat(day)][municipality_id] = metrics.StatusCounts(partners, labels, working)
+    not_counted: dict[date, dict[int | None, metrics.StatusCounts]] = {day: {} for day in status}
+    for day, municipality_id, labels, working, label_only, counted in data["status"]:
+        kept = status if counted else not_counted
+        kept[date.fromisoformat(day)][municipality_id] = metrics.StatusCounts(labels, working, label_only)
     events = data["events"]
     commitments = data["commitments"]
     return metrics.Snapshot(
-        status=status,
+        status=status, not_counted=not_counted,
+        year={municipality_id: metrics.YearFigures(**figures) for municipality_id, figures in data["year"]},
         jobs=_with_breakdowns(metrics.JobStats, data["jobs"]),
         stage=_with_breakdowns(metrics.StageStats, data["stage"]),
         events=None if events is None else [metrics.EventRow(**row) for row in events],

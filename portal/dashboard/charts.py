@@ -29,6 +29,8 @@ def nice_max(value: float) -> float:
 def _fmt(value) -> str:
     if value is None:
         return "–"
+    if isinstance(value, str):
+        return value
     if isinstance(value, float) and not value.is_integer():
         return f"{value:.1f}".replace(".", ",")
     return f"{int(value):,}".replace(",", ".")
@@ -89,12 +91,16 @@ def _legend(series, y: int, x0: int = 10, bars: bool = False) -> list[str]:
 def bar_chart(chart_id: str, title: str, categories, series, *, desc: str = "", width: int = 640) -> Markup:
     """Horizontal grouped bars: one group per category, one bar per series ``(name, values)``."""
     categories = [str(c) for c in categories]
-    series = [(str(name), [v or 0 for v in values]) for name, values, *_ in series]
+    # A value that is text (such as "geen doel vastgesteld") is written where its bar would be: no bar at 0.
+    # None is no bar at all.
+    series = [(str(name), [v if isinstance(v, int | float | str) else None for v in values])
+              for name, values, *_ in series]
     bar_h, gap, label_w, top = 14, 12, 210, 34
     group_h = bar_h * len(series) + gap
     height = top + max(len(categories), 1) * group_h + 10
     plot_w = width - label_w - 60
-    highest = nice_max(max((v for _, values in series for v in values), default=0))
+    highest = nice_max(max((v for _, values in series for v in values if isinstance(v, int | float)),
+                                default=0))
     parts = _open(chart_id, width, height, title, desc or describe(categories, series))
     parts += _legend(series, 14, bars=True)
     parts.append(f'<line x1="{label_w}" y1="{top - 4}" x2="{label_w}" y2="{height - 6}" stroke="#767676"/>')
@@ -103,9 +109,15 @@ def bar_chart(chart_id: str, title: str, categories, series, *, desc: str = "", 
         parts.append(f'<text x="{label_w - 8}" y="{y0 + group_h / 2 - 2:.1f}" font-size="13" text-anchor="end" '
                      f'fill="#1a1a1a">{escape(_short(category))}</text>')
         for i, (_name, values) in enumerate(series):
-            value = values[row] if row < len(values) else 0
-            w = plot_w * value / highest if highest else 0
+            value = values[row] if row < len(values) else None
             y = y0 + i * bar_h
+            if value is None:
+                continue
+            if isinstance(value, str):
+                parts.append(f'<text x="{label_w + 4}" y="{y + bar_h - 4}" font-size="12" '
+                             f'fill="#1a1a1a">{escape(value)}</text>')
+                continue
+            w = plot_w * value / highest if highest else 0
             colour = COLOURS[i % len(COLOURS)]
             parts.append(f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h - 2}" fill="{colour}"/>')
             parts.append(f'<text x="{label_w + w + 4:.1f}" y="{y + bar_h - 4}" font-size="12" '
@@ -179,4 +191,8 @@ def chart_for(table) -> Markup | None:
     chart_id = f"grafiek-{table.key}"
     if table.chart == "line":
         return line_chart(chart_id, table.title, categories, series)
+    # Bars: a text in a cell (no target set) is written instead of a bar; an empty cell is no bar.
+    series = [(name, [row[index] if isinstance(row[index], int | float) or (isinstance(row[index], str) and row[index])
+                      else None for row in rows], dashed)
+              for (name, _v, dashed), index in zip(series, table.chart_columns, strict=True)]
     return bar_chart(chart_id, table.title, categories, [(name, values) for name, values, _d in series])

@@ -33,6 +33,40 @@ def quarterly_command(year, quarter, municipality, out, internal):
                f"{'internal' if internal else 'external (counts below 5 suppressed)'}.")
 
 
+@report_cli.command("standing")
+@click.argument("day", required=False)
+@click.option("--municipality", default=None, help="Name of the municipality; default: all that take part.")
+def standing_command(day, municipality):
+    """Print partners, heeft het label and werkt aan het label on DAY (YYYY-MM-DD, default today), as the
+    programme counts them (portal.programme.standing): the numbers of the dashboard and the quarterly report."""
+    from datetime import date
+
+    from portal.clock import today
+    from portal.partners.models import Municipality
+    from portal.programme import standing
+
+    try:
+        on = date.fromisoformat(day) if day else today()
+    except ValueError as exc:
+        raise click.ClickException("Give the date as YYYY-MM-DD.") from exc
+    municipality_id = None
+    if municipality:
+        found = db.session.scalar(select(Municipality)
+                                  .where(func.lower(Municipality.name) == municipality.strip().lower()))
+        if found is None:
+            raise click.ClickException(f"Unknown municipality {municipality!r}.")
+        municipality_id = found.id
+    counts = standing.counts_on([on], municipality_id=municipality_id)[on]
+    counted = sum(counts.counted.values(), standing.StandingCounts())
+    left_out = sum(counts.not_counted.values(), standing.StandingCounts())
+    click.echo(f"partners                   {counted.partners}")
+    click.echo(f"heeft het label            {counted.labels}")
+    click.echo(f"werkt aan het label        {counted.working}")
+    click.echo(f"label zonder partnerschap  {counted.label_only}")
+    if left_out.partners or left_out.label_only:
+        click.echo(f"niet meegeteld (gemeente neemt nog niet deel): {left_out.partners} partners")
+
+
 dashboard_cli = AppGroup("dashboard", help="The dashboard's numbers.")
 
 

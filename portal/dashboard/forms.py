@@ -109,6 +109,16 @@ class TargetForm(FlaskForm):
                           message=_l("Een doel is 0 of meer."))])
     working_on_label = IntegerField(_l("Doel organisaties die werken aan het label"),
                                     validators=[Optional(), NumberRange(min=0, message=_l("Een doel is 0 of meer."))])
+    impact_jobs = IntegerField(_l("Doel banen met impact gestart in het jaar"),
+                               validators=[Optional(), NumberRange(min=0, message=_l("Een doel is 0 of meer."))])
+    wijk_naar_werk = IntegerField(_l("Doel inwoners naar werk via Wijk naar Werk"),
+                                  validators=[Optional(), NumberRange(min=0, message=_l("Een doel is 0 of meer."))],
+                                  description=_l("Geteld uit de gemelde banen met impact met de route Wijk naar "
+                                                 "Werk, nooit uit namen van inwoners."))
+    stageplekken = IntegerField(_l("Doel stageplaatsen aangeboden in het jaar"),
+                                validators=[Optional(), NumberRange(min=0, message=_l("Een doel is 0 of meer."))])
+    event_attendance = IntegerField(_l("Doel aanwezigen bij evenementen in het jaar"),
+                                    validators=[Optional(), NumberRange(min=0, message=_l("Een doel is 0 of meer."))])
 
     def __init__(self, *args, municipalities=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,37 +1,26 @@
 """The dashboard's numbers: every aggregation runs in SQL (GROUP BY), in a fixed number of queries.
 
-Statuses on a date are read from the history tables of the partners and label packages, with the same
-meaning as ``partner_status_on`` and ``portal.label.history.label_status_on``:
-- partner on D: the last partnership change with ``valid_from <= D`` has status ``partner`` (a suspended
-  partnership does not count);
-- label on D: of the organisation's labels started on or before D the last one counts; it is ``geldig`` when
-  its last status change on or before D (if any) is ``geldig``/``verlopen`` and D is not after ``valid_until``
-  (counted whatever the partnership status, as the public register and the label check show it);
-- werkt aan het label on D: an assessment started on or before D and not decided before or on D, for an
-  organisation that does not hold a valid label on D (the three groups of the targets do not overlap).
-
-Dates of all quarters are evaluated together: a small derived table of dates is joined to the history rows,
-so a trend of eight quarters costs the same three queries as a single date.
+Partners, "heeft het label" and "werkt aan het label" on a date are counted as the programme counts them, by
+``portal.programme.standing`` (the one definition): all dates of a trend in one query.
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, and_, case, cast, distinct, func, literal, or_, select, union_all
+from sqlalchemy import Date, and_, case, cast, distinct, func, or_, select
 
 from portal import import_optional
 from portal.clock import TZ
 from portal.database import is_postgres
 from portal.extensions import db
-from portal.label.models import Assessment, Label, LabelStatusChange
 from portal.partners.models import (
     ImpactJob,
     ImpactJobTargetGroup,
     Municipality,
     Organisation,
-    PartnerStatusChange,
     Stageplek,
 )
+from portal.programme import standing
 
 MAX_QUARTERS = 40
 
@@ -120,114 +109,13 @@ def _filters_on_org(filters: Filters) -> bool:
     return filters.municipality_id is not None or bool(filters.sector)
 
 
-def _dates_table(dates):
-    """A derived table with one row per date (column ``ref_date``)."""
-    if is_postgres():  # typed, so the planner compares dates with dates
-        parts = [select(cast(literal(d.isoformat()), Date).label("ref_date")) for d in dates]
-    else:  # SQLite keeps dates as ISO text, and CAST(... AS DATE) would make a number of it
-        parts = [select(literal(d, Date).label("ref_date")) for d in dates]
-    return (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("ref_dates")
-
-
 # --------------------------------------------------------------------------- statuses on dates
-@dataclass
-class StatusCounts:
-    partners: int = 0
-    labels: int = 0
-    working: int = 0
-
-    def __add__(self, other):
-        return StatusCounts(self.partners + other.partners, self.labels + other.labels, self.working + other.working)
+StatusCounts = standing.StandingCounts
 
 
-def _label_holders(dates_table):
-    """(ref_date, organisation_id) of every organisation whose current label is valid on ref_date.
-
-    The current label on D is the one started last on or before D: each label holds from its valid_from until
-    the next label of the organisation starts (ties: the later id). Its status on D is that of its last change
-    on or before D (none: geldig); it counts while D is not after valid_until and that status is geldig or
-    verlopen (a label marked verlopen early is valid up to valid_until; geschorst and ingetrokken are not).
-    Both histories become intervals in one window pass each, so the work does not grow with the dates.
-    """
-    labels = select(
-        Label.id, Label.organisation_id, Label.valid_from, Label.valid_until,
-        func.lead(Label.valid_from).over(partition_by=Label.organisation_id,
-                                         order_by=(Label.valid_from, Label.id)).label("next_from"),
-    ).subquery("label_intervals")
-    changes = select(
-        LabelStatusChange.label_id, LabelStatusChange.status, LabelStatusChange.effective_on,
-        func.lead(LabelStatusChange.effective_on).over(
-            partition_by=LabelStatusChange.label_id,
-            order_by=(LabelStatusChange.effective_on, LabelStatusChange.id)).label("next_on"),
-    ).subquery("label_status_intervals")
-    d = dates_table.c.ref_date
-    return (
-        select(d.label("ref_date"), labels.c.organisation_id)
-        .select_from(dates_table)
-        .join(labels, and_(labels.c.valid_from <= d, or_(labels.c.next_from.is_(None), labels.c.next_from > d),
-                           labels.c.valid_until >= d))
-        .outerjoin(changes, and_(changes.c.label_id == labels.c.id, changes.c.effective_on <= d,
-                                 or_(changes.c.next_on.is_(None), changes.c.next_on > d)))
-        .where(func.coalesce(changes.c.status, "geldig").in_(("geldig", "verlopen")))
-    )
-
-
-def status_counts(dates, filters: Filters) -> dict[date, dict[int | None, StatusCounts]]:
-    """{date: {municipality_id: StatusCounts}} for every date given: three queries whatever the data size."""
-    dates = sorted(set(dates))
-    result: dict[date, dict[int | None, StatusCounts]] = {d: {} for d in dates}
-    if not dates:
-        return result
-
-    def add(rows, attr):
-        for ref_date, municipality_id, n in rows:
-            per_muni = result[_as_date(ref_date)]
-            counts = per_muni.setdefault(municipality_id, StatusCounts())
-            setattr(counts, attr, getattr(counts, attr) + n)
-
-    # Partners: the last partnership change on or before each date. Each change holds from its valid_from until
-    # the next change of the organisation (ties: the later id wins, the earlier gets an empty interval); one
-    # window pass over the history, then each date picks the intervals that cover it.
-    dt = _dates_table(dates)
-    psc = PartnerStatusChange
-    intervals = select(
-        psc.organisation_id, psc.status, psc.valid_from,
-        func.lead(psc.valid_from).over(partition_by=psc.organisation_id,
-                                       order_by=(psc.valid_from, psc.id)).label("valid_to"),
-    ).subquery("partner_intervals")
-    stmt = (select(dt.c.ref_date, Organisation.municipality_id, func.count())
-            .select_from(dt)
-            .join(intervals, and_(intervals.c.valid_from <= dt.c.ref_date,
-                                  or_(intervals.c.valid_to.is_(None), intervals.c.valid_to > dt.c.ref_date)))
-            .join(Organisation, Organisation.id == intervals.c.organisation_id)
-            .where(intervals.c.status == "partner")
-            .group_by(dt.c.ref_date, Organisation.municipality_id))
-    add(db.session.execute(_where_org(stmt, filters)).all(), "partners")
-
-    # Valid labels.
-    holders = _label_holders(_dates_table(dates)).subquery("holders")
-    stmt = (select(holders.c.ref_date, Organisation.municipality_id, func.count())
-            .select_from(holders).join(Organisation, Organisation.id == holders.c.organisation_id)
-            .group_by(holders.c.ref_date, Organisation.municipality_id))
-    add(db.session.execute(_where_org(stmt, filters)).all(), "labels")
-
-    # Working on the label: an open assessment and no valid label on that date (an anti-join on the holders).
-    dt = _dates_table(dates)
-    working = (
-        select(dt.c.ref_date, Assessment.organisation_id).distinct()
-        .select_from(dt)
-        .join(Assessment, and_(Assessment.started_on <= dt.c.ref_date,
-                               or_(Assessment.closed_on.is_(None), Assessment.closed_on > dt.c.ref_date)))
-    ).subquery("working")
-    holding = _label_holders(_dates_table(dates)).subquery("holding")
-    stmt = (select(working.c.ref_date, Organisation.municipality_id, func.count())
-            .select_from(working).join(Organisation, Organisation.id == working.c.organisation_id)
-            .outerjoin(holding, and_(holding.c.ref_date == working.c.ref_date,
-                                     holding.c.organisation_id == working.c.organisation_id))
-            .where(holding.c.organisation_id.is_(None))
-            .group_by(working.c.ref_date, Organisation.municipality_id))
-    add(db.session.execute(_where_org(stmt, filters)).all(), "working")
-    return result
+def status_counts(dates, filters: Filters) -> dict[date, standing.CountsOn]:
+    """{date: CountsOn} for every date given (the programme's groups per municipality): one query."""
+    return standing.counts_on(dates, municipality_id=filters.municipality_id, sector=filters.sector)
 
 
 def total(per_municipality: dict[int | None, StatusCounts], municipality_id: int | None = None) -> StatusCounts:
@@ -432,12 +320,68 @@ def commitments(filters: Filters) -> list[CommitmentRow] | None:
     return sorted(rows, key=lambda r: (order.index(r.kind) if r.kind in order else len(order), r.kind))
 
 
+# --------------------------------------------------------------------------- the year, against the targets
+@dataclass
+class YearFigures:
+    """What the targets of a year count, from 1 January up to the peildatum, for one municipality."""
+
+    impact_jobs: int = 0  # impact jobs started
+    wijk_naar_werk: int = 0  # of them through Wijk naar Werk: residents placed (counted from jobs, never people)
+    stageplekken: int = 0  # stageplek places offered (starting in the year)
+    event_attendance: int = 0  # check-ins at published events
+
+
+WIJK_NAAR_WERK = "wijk_naar_werk"
+
+
+def year_figures(filters: Filters) -> dict[int | None, YearFigures]:
+    """{municipality_id: YearFigures} from 1 January of the peildatum's year to the peildatum: three queries."""
+    end = filters.reference_date
+    start = date(end.year, 1, 1)
+    result: dict[int | None, YearFigures] = {}
+
+    def add(muni_id, **values):
+        figures = result.setdefault(muni_id, YearFigures())
+        for name, value in values.items():
+            setattr(figures, name, getattr(figures, name) + int(value or 0))
+
+    wnw = func.coalesce(func.sum(case((ImpactJob.route == WIJK_NAAR_WERK, 1), else_=0)), 0)
+    stmt = (select(Organisation.municipality_id, func.count(ImpactJob.id), wnw)
+            .select_from(ImpactJob).join(Organisation, Organisation.id == ImpactJob.organisation_id)
+            .where(ImpactJob.start_date >= start, ImpactJob.start_date <= end)
+            .group_by(Organisation.municipality_id))
+    for muni_id, jobs, placed in db.session.execute(_where_org(stmt, filters)):
+        add(muni_id, impact_jobs=jobs, wijk_naar_werk=placed)
+    # A stageplek starts at its period's start, or on the day it was logged when it has no period.
+    place_start = func.coalesce(Stageplek.period_start, _utc_date(Stageplek.created_at))
+    stmt = (select(Organisation.municipality_id, func.coalesce(func.sum(Stageplek.places), 0))
+            .select_from(Stageplek).join(Organisation, Organisation.id == Stageplek.organisation_id)
+            .where(place_start >= start, place_start <= end).group_by(Organisation.municipality_id))
+    for muni_id, places in db.session.execute(_where_org(stmt, filters)):
+        add(muni_id, stageplekken=places)
+    models = import_optional("portal.events.models")
+    if models is not None:
+        Event, Registration, CheckIn = models.Event, models.Registration, models.CheckIn
+        stmt = (select(Organisation.municipality_id, func.count(CheckIn.id))
+                .select_from(CheckIn).join(Registration, Registration.id == CheckIn.registration_id)
+                .join(Event, Event.id == Registration.event_id)
+                .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
+                .where(Event.status == "published", Event.start_at >= _local_midnight_utc(start),
+                       Event.start_at < _local_midnight_utc(end + timedelta(days=1)))
+                .group_by(Organisation.municipality_id))
+        for muni_id, attended in db.session.execute(_where_org(stmt, filters)):
+            add(muni_id, event_attendance=attended)
+    return result
+
+
 # --------------------------------------------------------------------------- all numbers at once
 @dataclass
 class Snapshot:
     """Every number of the dashboard for one set of filters and dates, and when it was computed (UTC)."""
 
-    status: dict[date, dict[int | None, StatusCounts]]
+    status: dict[date, dict[int | None, StatusCounts]]  # organisations of municipalities that take part
+    not_counted: dict[date, dict[int | None, StatusCounts]]  # of municipalities that do not take part (yet)
+    year: dict[int | None, "YearFigures"]  # year to the peildatum, per municipality, to compare with targets
     jobs: JobStats
     stage: StageStats
     events: list[EventRow] | None
@@ -450,7 +394,10 @@ def compute_snapshot(filters: Filters, dates) -> Snapshot:
     from portal.database import utcnow
 
     computed_at = utcnow()
-    return Snapshot(status=status_counts(dates, filters), jobs=impact_jobs(filters), stage=stageplekken(filters),
+    counts = status_counts(dates, filters)
+    return Snapshot(status={d: c.counted for d, c in counts.items()},
+                    not_counted={d: c.not_counted for d, c in counts.items()},
+                    year=year_figures(filters), jobs=impact_jobs(filters), stage=stageplekken(filters),
                     events=event_attendance(filters), commitments=commitments(filters), computed_at=computed_at)
 
 

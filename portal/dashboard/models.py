@@ -1,4 +1,4 @@
-"""Targets per municipality and year: how many partners, label holders and organisations working on the label."""
+"""Targets per municipality and year for every figure the programme reports."""
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -18,6 +18,12 @@ class Target(db.Model):
     partners: Mapped[int | None] = mapped_column(Integer, nullable=True)
     labels: Mapped[int | None] = mapped_column(Integer, nullable=True)
     working_on_label: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Started in the year: impact jobs, of them through Wijk naar Werk (residents placed), stageplek places
+    # offered, and attendances at events.
+    impact_jobs: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    wijk_naar_werk: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    stageplekken: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    event_attendance: Mapped[int | None] = mapped_column(Integer, nullable=True)
     updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), nullable=True)
 

@@ -18,6 +18,7 @@ from portal.dashboard import metrics
 from portal.dashboard.metrics import Filters, QuarterPoint
 from portal.dashboard.targets import targets_for
 from portal.partners import reference as ref
+from portal.programme.standing import municipality_has_targets_in
 
 SMALL_COUNT = 5
 SUPPRESSED = "<5"
@@ -160,7 +161,8 @@ def build_subjects(filters: Filters, trend_points: list[QuarterPoint], municipal
     targets = targets_for({on.year} | {p.year for p in trend_points})
     scope = _scope_name(filters, names)
     return [
-        _targets_subject(filters, on, counts[on], targets, municipalities, scope),
+        _targets_subject(filters, on, counts[on], snapshot.not_counted.get(on, {}), snapshot.year, targets,
+                         municipalities, scope),
         _trend_subject(filters, trend_points, counts, targets, scope),
         _jobs_subject(snapshot.jobs),
         _stage_subject(snapshot.stage),
@@ -174,53 +176,125 @@ def snapshot_dates(filters: Filters, trend_points: list[QuarterPoint]) -> list[d
     return sorted({p.on for p in trend_points} | {filters.reference_date})
 
 
+def _no_target() -> str:
+    """Shown where a year has no target, instead of a bar or a number at 0."""
+    return _("geen doel vastgesteld")
+
+
+def _takes_part_in(municipality, year: int) -> bool:
+    """A municipality has targets from the year it joins the programme on."""
+    return municipality_has_targets_in(municipality.active, municipality.joins_on, year)
+
+
 def _target_sum(targets, municipality_ids, year, attr):
     values = [getattr(targets[(m, year)], attr) for m in municipality_ids if (m, year) in targets]
     values = [v for v in values if v is not None]
     return sum(values) if values else None
 
 
-def _targets_subject(filters, on, per_muni, targets, municipalities, scope) -> Subject:
+# (target attribute, label, where the actual comes from: "status" on the peildatum or "year" to the peildatum)
+def _measures():
+    return [
+        ("partners", _("Partners"), "status", "partners"),
+        ("labels", _("Heeft het label"), "status", "labels"),
+        ("working_on_label", _("Werkt aan het label"), "status", "working"),
+        ("impact_jobs", _("Banen met impact gestart"), "year", "impact_jobs"),
+        ("wijk_naar_werk", _("Inwoners naar werk via Wijk naar Werk"), "year", "wijk_naar_werk"),
+        ("stageplekken", _("Stageplaatsen aangeboden"), "year", "stageplekken"),
+        ("event_attendance", _("Aanwezigen bij evenementen"), "year", "event_attendance"),
+    ]
+
+
+def _actual(per_muni, year_figures, source, attr, municipality_ids):
+    if source == "status":
+        return sum(getattr(per_muni.get(m, metrics.StatusCounts()), attr) for m in municipality_ids)
+    return sum(getattr(year_figures.get(m, metrics.YearFigures()), attr) for m in municipality_ids)
+
+
+def _targets_subject(filters, on, per_muni, not_counted, year_figures, targets, municipalities, scope) -> Subject:
+    """The programme's figures on the peildatum against the targets of its year.
+
+    One municipality: its figures against its targets. All municipalities: per figure, the municipalities that
+    have a target for it in that year, against the sum of their targets; without any target, the figure of
+    every municipality that takes part, and "geen doel vastgesteld".
+    """
     year = on.year
+    names = {m.id: m.name for m in municipalities}
+    taking_part = {m.id for m in municipalities if _takes_part_in(m, year)}
     if filters.municipality_id is not None:
         scope_ids = [filters.municipality_id]
     else:
-        scope_ids = [m.id for m in municipalities]
-    now = metrics.total(per_muni, filters.municipality_id)
-    measures = [
-        (_("Partners"), now.partners, _target_sum(targets, scope_ids, year, "partners")),
-        (_("Organisaties met het label"), now.labels, _target_sum(targets, scope_ids, year, "labels")),
-        (_("Organisaties die werken aan het label"), now.working,
-         _target_sum(targets, scope_ids, year, "working_on_label")),
-    ]
+        scope_ids = [m.id for m in municipalities] + ([None] if None in per_muni or None in year_figures else [])
+    rows = []
+    for attr, name, source, actual_attr in _measures():
+        with_target = [m for m in scope_ids if m in taking_part and (m, year) in targets
+                       and getattr(targets[(m, year)], attr) is not None]
+        if with_target:
+            target = _target_sum(targets, with_target, year, attr)
+            actual = _actual(per_muni, year_figures, source, actual_attr, with_target)
+            who = ", ".join(names[m] for m in with_target)
+        else:
+            target = _no_target()
+            actual = _actual(per_muni, year_figures, source, actual_attr, scope_ids)
+            who = ""
+        row = [name, actual, target, _pct(actual, target if isinstance(target, int) else None)]
+        if filters.municipality_id is None:
+            row.append(who)
+        rows.append(row)
+    label_only = sum(per_muni.get(m, metrics.StatusCounts()).label_only for m in scope_ids)
+    columns = [Column(_("Onderwerp"), TEXT), Column(_("Stand"), COUNT), Column(_("Doel %(year)s", year=year), NUMBER),
+               Column(_("Percentage van het doel"), PCT)]
+    if filters.municipality_id is None:
+        columns.append(Column(_("Gemeenten met een doel"), TEXT))
+        note = _("Alle gemeenten: per onderwerp de stand van de gemeenten met een doel voor %(year)s, vergeleken "
+                 "met de som van hun doelen. Zonder doel staat de stand van alle deelnemende gemeenten en "
+                 "'geen doel vastgesteld'.", year=year)
+    else:
+        note = ""
     summary = Table(
         key="doelen-stand",
         title=_("Stand op %(day)s tegen het doel %(year)s: %(scope)s", day=on.strftime("%d-%m-%Y"), year=year,
                 scope=scope),
-        columns=[Column(_("Onderwerp"), TEXT), Column(_("Stand"), COUNT), Column(_("Doel %(year)s", year=year), NUMBER),
-                 Column(_("Percentage van het doel"), PCT)],
-        rows=[[name, actual, target, _pct(actual, target)] for name, actual, target in measures],
-        chart="bar", chart_columns=[1, 2],
+        columns=columns, rows=rows, chart="bar", chart_columns=[1, 2],
+        note=" ".join(part for part in (
+            _("Partners: partnerschap actief op de peildatum; heeft het label: een partner met een geldig label; "
+              "werkt aan het label: elke andere partner. Banen, stageplaatsen en aanwezigen: van 1 januari tot en "
+              "met de peildatum."), note) if part),
     )
-    rows = []
+    if label_only:
+        summary.rows.append([_("Label zonder partnerschap (telt niet mee)"), label_only, "", None]
+                            + ([""] if filters.municipality_id is None else []))
+    per_rows = []
     shown = [m for m in municipalities if m.id in scope_ids]
     for m in shown:
         c = per_muni.get(m.id, metrics.StatusCounts())
-        target = targets.get((m.id, year))
-        if filters.municipality_id is None and target is None and not (c.partners or c.labels or c.working):
+        target = targets.get((m.id, year)) if m.id in taking_part else None
+        if filters.municipality_id is None and target is None and not (c.partners or c.label_only):
             continue
-        rows.append([m.name, c.partners, target.partners if target else None, c.labels,
-                     target.labels if target else None, c.working, target.working_on_label if target else None])
+        per_rows.append([m.name, c.partners, target.partners if target else None, c.labels,
+                         target.labels if target else None, c.working, target.working_on_label if target else None])
     if filters.municipality_id is None and None in per_muni:
         c = per_muni[None]
-        rows.append([_("Gemeente onbekend"), c.partners, None, c.labels, None, c.working, None])
+        per_rows.append([_("Gemeente onbekend"), c.partners, None, c.labels, None, c.working, None])
+    left_out = []
+    for muni_id, c in sorted(not_counted.items(), key=lambda item: names.get(item[0], "")):
+        m = next((m for m in municipalities if m.id == muni_id), None)
+        if m is None or not c.partners:
+            continue
+        if not m.active:
+            left_out.append(_("%(name)s neemt niet deel aan het programma (%(n)s partners)", name=m.name, n=c.partners))
+        else:
+            left_out.append(_("%(name)s neemt deel vanaf %(day)s (%(n)s partners)", name=m.name,
+                              day=m.joins_on.strftime("%d-%m-%Y"), n=c.partners))
     per_municipality = Table(
         key="doelen-gemeenten",
         title=_("Stand en doel per gemeente op %(day)s", day=on.strftime("%d-%m-%Y")),
         columns=[Column(_("Gemeente"), TEXT), Column(_("Partners"), COUNT), Column(_("Doel partners"), NUMBER),
-                 Column(_("Labels"), COUNT), Column(_("Doel labels"), NUMBER),
+                 Column(_("Heeft het label"), COUNT), Column(_("Doel heeft het label"), NUMBER),
                  Column(_("Werkt aan het label"), COUNT), Column(_("Doel werkt aan het label"), NUMBER)],
-        rows=rows, partition=True,
+        rows=per_rows, partition=True,
+        note=(_("Niet meegeteld op de peildatum, omdat de gemeente dan nog niet deelneemt: %(list)s.",
+                list="; ".join(left_out)) if left_out else ""),
     )
     note = _("Doelen gelden voor alle sectoren samen.") if filters.sector else ""
     return Subject("doelen", _("Doelen"), _("Doelen en stand"), [summary, per_municipality], intro=note)
@@ -241,8 +315,8 @@ def _trend_subject(filters, points, counts, targets, scope) -> Subject:
         key="trend",
         title=_("Trend per kwartaal: %(scope)s", scope=scope),
         columns=[Column(_("Kwartaal"), TEXT), Column(_("Peildatum"), TEXT), Column(_("Partners"), COUNT),
-                 Column(_("Labels"), COUNT), Column(_("Werkt aan het label"), COUNT),
-                 Column(_("Doel partners"), NUMBER), Column(_("Doel labels"), NUMBER)],
+                 Column(_("Heeft het label"), COUNT), Column(_("Werkt aan het label"), COUNT),
+                 Column(_("Doel partners"), NUMBER), Column(_("Doel heeft het label"), NUMBER)],
         rows=rows, chart="line", chart_columns=[2, 3, 4, 5, 6],
     )
     return Subject("trend", _("Trend"), _("Trend per kwartaal"), [table],

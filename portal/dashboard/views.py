@@ -4,9 +4,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from portal.actions import attempt
 from portal.dashboard import cache, charts, metrics, reports
 from portal.dashboard.forms import FilterForm, ReportForm, TargetForm, default_period
 from portal.dashboard.models import Target
+from portal.dashboard.targets import FIELDS as TARGET_FIELDS
 from portal.dashboard.targets import DashboardError, set_target
 from portal.database import paginate
 from portal.extensions import db, limiter
@@ -108,23 +110,18 @@ def targets():
                                                               Target.year == wanted["jaar"]))
             prefill = {"gemeente": wanted["gemeente"], "jaar": wanted["jaar"]}
             if existing is not None:
-                prefill.update(partners=existing.partners, labels=existing.labels,
-                               working_on_label=existing.working_on_label)
+                prefill.update({name: getattr(existing, name) for name in TARGET_FIELDS})
         form = TargetForm(data=prefill, municipalities=municipalities)
     if form.validate_on_submit():
         municipality = next(m for m in municipalities if m.id == form.gemeente.data)
-        try:
-            set_target(municipality, form.jaar.data, partners=form.partners.data, labels=form.labels.data,
-                       working_on_label=form.working_on_label.data, by=current_user)
-        except DashboardError as exc:
-            db.session.rollback()
-            target_field = {"year": form.jaar}.get(exc.field) or getattr(form, exc.field or "", None)
-            if target_field is not None:
-                target_field.errors = [*target_field.errors, str(exc)]
-            else:
-                form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
+        with attempt(form) as done:
+            try:
+                set_target(municipality, form.jaar.data, by=current_user,
+                           **{name: getattr(form, name).data for name in TARGET_FIELDS})
+            except DashboardError as exc:
+                exc.field = {"year": "jaar"}.get(exc.field, exc.field)  # the form calls the year "jaar"
+                raise
+        if done:
             flash(_("Het doel voor %(municipality)s in %(year)s is opgeslagen.", municipality=municipality.name,
                     year=form.jaar.data), "success")
             return redirect(url_for("dashboard.targets"))

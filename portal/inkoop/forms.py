@@ -14,6 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from portal.inkoop.labelcheck import VERDICTS as VERDICT_LABELS  # one list of verdicts
 from portal.inkoop.models import DEVELOPMENT_AREAS
 from portal.inkoop.presets import preset_choices
 
@@ -39,9 +40,6 @@ LABEL_STATUS_LABELS = {"geen": _l("Geen label"), "geldig": _l("Geldig label"), "
 PARTNER_STATUS_LABELS = {"geen": _l("Geen partner"), "aanvraag": _l("Aanvraag partnerschap"),
                          "partner": _l("Partner"), "geweigerd": _l("Aanvraag geweigerd"),
                          "geschorst": _l("Partnerschap geschorst"), "beeindigd": _l("Partnerschap beëindigd")}
-VERDICT_LABELS = {"label": _l("Heeft het label"), "werkt_aan_label": _l("Partner, werkt aan het label"),
-                  "partner": _l("Partner"), "geen": _l("Geen partner, geen label"),
-                  "onbekend": _l("Onbekend in het portaal"), "ongeldig": _l("Ongeldig KvK-nummer")}
 
 
 def labels():

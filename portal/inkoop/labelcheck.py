@@ -33,25 +33,26 @@ class CheckRow:
     organisation: Organisation | None = None
     partner_status: str = ""
     label_status: str = ""
-    working_on_label: bool = False
+    group: str = "geen"  # where it stands in the programme (portal.programme.standing)
     certificate_number: str = ""
     valid_until: date | None = None
     verification_path: str = ""
+    duplicate_of: int | None = None  # the line where the same KvK number was listed first
+
+    @property
+    def working_on_label(self) -> bool:
+        return self.group == "werkt_aan_label"
 
     @property
     def verdict(self) -> str:
-        """A yes or no a buyer can file."""
+        """A yes or no a buyer can file: the programme's group of the organisation on the date."""
+        if self.duplicate_of is not None:
+            return "dubbel"
         if self.problem:
             return "ongeldig"
         if self.organisation is None:
             return "onbekend"
-        if self.label_status == "geldig":
-            return "label"
-        if self.working_on_label and self.partner_status == "partner":
-            return "werkt_aan_label"
-        if self.partner_status == "partner":
-            return "partner"
-        return "geen"
+        return self.group
 
 
 def search_statement(query: str):
@@ -72,14 +73,14 @@ def status_rows(organisations, on: date) -> dict[int, CheckRow]:
     """The position of each organisation on ``on`` (three queries, however many organisations)."""
     org_ids = [o.id for o in organisations]
     labels = sources.label_status_on(org_ids, on)
-    working = sources.working_on_label_on(org_ids, on)
+    standings = sources.standing_on(org_ids, on)
     partners = sources.partner_status_on(org_ids, on)
     rows = {}
     for org in organisations:
         snapshot = labels[org.id]
         rows[org.id] = CheckRow(
             line=0, given=org.kvk, kvk=org.kvk, organisation=org, partner_status=partners.get(org.id, "geen"),
-            label_status=snapshot.status, working_on_label=org.id in working,
+            label_status=snapshot.status, group=standings[org.id].group,
             certificate_number=snapshot.certificate_number or "", valid_until=snapshot.valid_until,
             verification_path=snapshot.verification_path or "",
         )
@@ -173,6 +174,7 @@ def bulk_check(values: list[str], on: date) -> list[CheckRow]:
             row.problem = str(exc)
         else:
             if row.kvk in seen:
+                row.duplicate_of = seen[row.kvk]
                 row.problem = _("Dubbel: staat ook op regel %(line)s.", line=seen[row.kvk])
             else:
                 seen[row.kvk] = index
@@ -192,10 +194,11 @@ def bulk_check(values: list[str], on: date) -> list[CheckRow]:
 VERDICTS = {
     "label": _l("Heeft het label"),
     "werkt_aan_label": _l("Partner, werkt aan het label"),
-    "partner": _l("Partner"),
-    "geen": _l("Geen partner"),
+    "label_zonder_partnerschap": _l("Heeft het label, geen partner"),
+    "geen": _l("Geen partner, geen label"),
     "onbekend": _l("Onbekend in het portaal"),
     "ongeldig": _l("Ongeldig KvK-nummer"),
+    "dubbel": _l("Dubbel in de lijst"),
 }
 
 

@@ -306,7 +306,7 @@ def freeze_label_status(procedure: Procedure) -> None:
     on = procedure.closing_date
     org_ids = [b.organisation_id for b in procedure.bids]
     labels = sources.label_status_on(org_ids, on)
-    working = sources.working_on_label_on(org_ids, on)
+    standings = sources.standing_on(org_ids, on)
     partners = sources.partner_status_on(org_ids, on)
     for bid in procedure.bids:
         snapshot = labels[bid.organisation_id]
@@ -314,7 +314,8 @@ def freeze_label_status(procedure: Procedure) -> None:
         bid.frozen_label_status = snapshot.status
         bid.frozen_certificate = snapshot.certificate_number or ""
         bid.frozen_partner_status = partners.get(bid.organisation_id, "geen")
-        bid.frozen_working_on_label = bid.organisation_id in working
+        # As the programme counts: every partner without a valid label works on the label.
+        bid.frozen_working_on_label = standings[bid.organisation_id].group == "werkt_aan_label"
 
 
 def close_procedure(procedure: Procedure, *, by, today: date | None = None) -> None:

@@ -43,9 +43,21 @@ def label_status_on(org_ids, on: date) -> dict:
     return {org_id: found.get(org_id) or NoLabel() for org_id in org_ids}
 
 
-def working_on_label_on(org_ids, on: date) -> set[int]:
-    fn = _optional("portal.label.history", "working_on_label_on")
-    return set(fn(list(org_ids), on)) if fn and org_ids else set()
+def standing_on(org_ids, on: date) -> dict:
+    """{org_id: Standing} on ``on``: where each organisation stands in the programme, as the programme counts
+    (``portal.programme.standing``): heeft het label, werkt aan het label, label zonder partnerschap or geen."""
+    org_ids = list(dict.fromkeys(org_ids))
+    fn = _optional("portal.programme.standing", "standing_on")
+    if fn is None or not org_ids:
+        return {org_id: _NoStanding() for org_id in org_ids}
+    return fn(org_ids, on)
+
+
+@dataclass(frozen=True)
+class _NoStanding:
+    group: str = "geen"
+    partner: bool = False
+    label: bool = False
 
 
 def partner_status_on(org_ids, on: date) -> dict[int, str]:

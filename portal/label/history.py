@@ -120,10 +120,11 @@ def label_status_of(org_id: int, on: date | None = None) -> LabelSnapshot:
 
 
 def working_on_label_on(org_ids, on: date | None = None) -> set[int]:
-    """Organisations that on ``on`` had an assessment started and not yet decided ("werkt aan het label").
+    """Organisations that on ``on`` had an assessment started and not yet decided (a step on the path).
 
     An assessment counts from the day it was started until the day before it was approved or rejected.
-    An organisation that renews a label it still holds counts here too; subtract label holders if needed.
+    This is not the programme's "werkt aan het label" (every partner without a valid label): that group is
+    defined once, in ``portal.programme.standing``.
     """
     on = on or today()
     org_ids = list(dict.fromkeys(org_ids))

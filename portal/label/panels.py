@@ -88,33 +88,33 @@ def partner_detail_panel(org):
 
 # ----------------------------------------------------------------------------- the partners staff list
 LIST_CHOICES = (
-    ("geldig", _l("Met label")),
+    ("geldig", _l("Heeft het label")),
     ("werkt_aan", _l("Werkt aan het label")),
+    ("label_zonder_partnerschap", _l("Label, geen partner")),
     ("geschorst", _l("Label geschorst")),
     ("geen", _l("Zonder geldig label")),
 )
 
 
-def _valid_holders():
+def list_filter(code):
+    """A SQL condition on Organisation for the staff partner list's label filter, today.
+
+    The programme's groups come from ``portal.programme.standing`` (the one definition); "geschorst" is the
+    label's own status today, "geen" every organisation without a valid label.
+    """
     from portal.label.history import today
+    from portal.programme import standing
 
     on = today()
-    return select(Label.organisation_id).where(Label.status == "geldig", Label.valid_from <= on,
-                                               Label.valid_until >= on)
-
-
-def list_filter(code):
-    """A SQL condition on Organisation for the staff partner list's label filter."""
-    from portal.label.models import OPEN_STATUSES
-    from portal.partners.models import Organisation
-
     if code == "geldig":
-        return Organisation.id.in_(_valid_holders())
+        return standing.group_condition(standing.HEEFT_LABEL, on)
     if code == "werkt_aan":
-        return Organisation.id.in_(select(Assessment.organisation_id).where(Assessment.status.in_(OPEN_STATUSES)))
+        return standing.group_condition(standing.WERKT_AAN_LABEL, on)
+    if code == "label_zonder_partnerschap":
+        return standing.group_condition(standing.LABEL_ZONDER_PARTNERSCHAP, on)
     if code == "geschorst":
-        return Organisation.id.in_(select(Label.organisation_id).where(Label.status == "geschorst"))
-    return Organisation.id.not_in(_valid_holders())
+        return standing.label_status_condition("geschorst", on)
+    return standing.without_valid_label_condition(on)
 
 
 def list_texts(org_ids) -> dict:

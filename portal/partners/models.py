@@ -16,6 +16,7 @@ from sqlalchemy import (
     event,
     func,
     select,
+    true,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
@@ -28,14 +29,27 @@ MEMBER_ROLES = ("beheerder", "lid")
 
 
 class Municipality(db.Model):
+    """A municipality: St. MBO manages the list (``portal.programme.municipalities``).
+
+    It takes part in the programme when ``active``, from ``joins_on`` on (None: from the start). Before that its
+    organisations may register but are not in the programme's figures, and it has no targets.
+    """
+
     __tablename__ = "municipality"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
-    joined_label_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    joins_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true(), nullable=False)
 
     def __str__(self):
         return self.name
+
+    def takes_part_on(self, day: date) -> bool:
+        """Whether the municipality's organisations count in the programme's figures on ``day``."""
+        from portal.programme.standing import municipality_takes_part
+
+        return municipality_takes_part(self.active, self.joins_on, day)
 
 
 class Organisation(db.Model):

@@ -10,16 +10,18 @@ from sqlalchemy import select
 from portal.extensions import db
 
 # name -> the date the municipality joined the label (None: not yet).
+# (name, takes part in the programme from (None: from the start), takes part at all). The starting list only:
+# St. MBO manages municipalities in the portal (portal.programme.municipalities).
 MUNICIPALITIES = (
-    ("Dordrecht", date(2023, 1, 1)),
-    ("Zwijndrecht", date(2025, 1, 1)),
-    ("Sliedrecht", date(2025, 1, 1)),
-    ("Alblasserdam", None),
-    ("Hendrik-Ido-Ambacht", None),
-    ("Hardinxveld-Giessendam", None),
-    ("Papendrecht", None),
+    ("Dordrecht", None, True),
+    ("Zwijndrecht", date(2025, 1, 1), True),
+    ("Sliedrecht", date(2025, 1, 1), True),
+    ("Alblasserdam", None, False),
+    ("Hendrik-Ido-Ambacht", None, False),
+    ("Hardinxveld-Giessendam", None, False),
+    ("Papendrecht", None, False),
 )
-MUNICIPALITY_NAMES = tuple(name for name, _ in MUNICIPALITIES)
+MUNICIPALITY_NAMES = tuple(name for name, *_ in MUNICIPALITIES)
 
 NEIGHBOURHOODS = (
     ("wielwijk", _l("Wielwijk (Dordt-West)")),
@@ -164,9 +166,9 @@ def ensure_municipalities():
     from portal.partners.models import Municipality
 
     existing = {m.name: m for m in db.session.scalars(select(Municipality))}
-    for name, joined in MUNICIPALITIES:
+    for name, joins_on, active in MUNICIPALITIES:
         if name not in existing:
-            existing[name] = Municipality(name=name, joined_label_on=joined)
+            existing[name] = Municipality(name=name, joins_on=joins_on, active=active)
             db.session.add(existing[name])
     db.session.flush()
     return existing

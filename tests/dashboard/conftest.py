@@ -85,6 +85,7 @@ def dataset(app, make_org, make_user):
     gamma = make_org(name="Gamma", sector="bouw_infra")
     delta = make_org(name="Delta", sector="ict")
     epsilon = make_org(name="Epsilon", municipality="Zwijndrecht", sector="zorg")
+    epsilon.municipality.joins_on = None  # in this data set Zwijndrecht takes part from the start
     zeta = make_org(name="Zeta", status="aanvraag")
 
     # Gamma leaves through the partners rule; the rule dates the change today, the data set a year back.

@@ -59,7 +59,7 @@ def test_a_kept_snapshot_skips_the_heavy_queries(app, client, login_as, dataset)
     with count_queries() as second:
         assert client.get(url).status_code == 200
     assert second.count <= first.count - 10
-    assert not any("impact_job" in s for s in second.statements)
+    assert not any("FROM impact_job" in s for s in second.statements)
 
 
 def test_without_the_cache_every_view_is_computed(app, client, login_as, make_org, dataset):
@@ -102,7 +102,7 @@ def test_cli_refresh_computes_every_municipality_ahead(app, runner, client, logi
     login_as("gemeente")
     with count_queries() as q:
         assert client.get("/dashboard/").status_code == 200  # the default view: already there
-    assert not any("impact_job" in s for s in q.statements)
+    assert not any("FROM impact_job" in s for s in q.statements)
     assert db.session.scalar(select(func.count()).select_from(DashboardSnapshot)) == municipalities + 1
 
 

@@ -6,46 +6,55 @@ from sqlalchemy import select
 from portal.dashboard import metrics
 from portal.dashboard.metrics import Filters, StatusCounts
 from portal.extensions import db
-from portal.label.history import label_status_on, working_on_label_on
+from portal.label.history import label_status_on
 from portal.partners.models import Organisation
 from portal.partners.services import partner_status_on
 from tests.dashboard.conftest import Q1_END, Q2_END, Q2_START
 
 
 def test_partners_labels_and_working_on_the_label_on_two_quarter_ends(dataset):
-    counts = metrics.status_counts([Q1_END, Q2_END], Filters(start=date(2024, 1, 1), end=Q2_END))
+    counts = _counted(metrics.status_counts([Q1_END, Q2_END], Filters(start=date(2024, 1, 1), end=Q2_END)))
     dordrecht, zwijndrecht = dataset.dordrecht.id, dataset.zwijndrecht.id
-    # Q1: Alfa, Beta, Gamma, Delta partners; Alfa and Beta hold the label; Delta works on it.
-    assert counts[Q1_END][dordrecht] == StatusCounts(partners=4, labels=2, working=1)
-    # Q2: Gamma left; Beta's label expired and its renewal is open; Delta got the label.
-    assert counts[Q2_END][dordrecht] == StatusCounts(partners=3, labels=2, working=1)
-    assert counts[Q1_END][zwijndrecht] == StatusCounts(partners=1, labels=1, working=0)
-    # Epsilon's label is suspended: not counted as a label.
-    assert counts[Q2_END][zwijndrecht] == StatusCounts(partners=1, labels=0, working=0)
-    assert metrics.total(counts[Q2_END]) == StatusCounts(partners=4, labels=2, working=1)
+    # Q1: Alfa, Beta, Gamma, Delta partners; Alfa and Beta hold the label; Gamma and Delta work on it (every
+    # partner without a valid label does).
+    assert counts[Q1_END][dordrecht] == StatusCounts(labels=2, working=2)
+    assert counts[Q1_END][dordrecht].partners == 4
+    # Q2: Gamma left; Beta's label expired (it works on the label again); Delta got the label.
+    assert counts[Q2_END][dordrecht] == StatusCounts(labels=2, working=1)
+    assert counts[Q1_END][zwijndrecht] == StatusCounts(labels=1, working=0)
+    # Epsilon's label is suspended: not a label; Epsilon is a partner, so it works on the label.
+    assert counts[Q2_END][zwijndrecht] == StatusCounts(labels=0, working=1)
+    assert metrics.total(counts[Q2_END]) == StatusCounts(labels=2, working=2)
+    assert metrics.total(counts[Q2_END]).partners == 4
+
+
+def _counted(per_date):
+    return {day: counts.counted for day, counts in per_date.items()}
 
 
 def test_filters_on_municipality_and_sector(dataset):
-    counts = metrics.status_counts([Q1_END], Filters(start=Q1_END, end=Q1_END, sector="zorg"))
+    counts = _counted(metrics.status_counts([Q1_END], Filters(start=Q1_END, end=Q1_END, sector="zorg")))
     # Beta (Dordrecht) and Epsilon (Zwijndrecht) are in zorg.
-    assert counts[Q1_END][dataset.dordrecht.id] == StatusCounts(partners=1, labels=1, working=0)
-    assert counts[Q1_END][dataset.zwijndrecht.id] == StatusCounts(partners=1, labels=1, working=0)
-    only = metrics.status_counts([Q1_END], Filters(start=Q1_END, end=Q1_END, municipality_id=dataset.zwijndrecht.id))
+    assert counts[Q1_END][dataset.dordrecht.id] == StatusCounts(labels=1, working=0)
+    assert counts[Q1_END][dataset.zwijndrecht.id] == StatusCounts(labels=1, working=0)
+    only = _counted(metrics.status_counts([Q1_END], Filters(start=Q1_END, end=Q1_END,
+                                                            municipality_id=dataset.zwijndrecht.id)))
     assert set(only[Q1_END]) == {dataset.zwijndrecht.id}
 
 
 def _assert_agree_with_rules(days):
     ids = list(db.session.scalars(select(Organisation.id)))
-    counts = metrics.status_counts(days, Filters(start=days[0], end=days[-1]))
+    counts = _counted(metrics.status_counts(days, Filters(start=days[0], end=days[-1])))
     for day in days:
-        partners = sum(1 for s in partner_status_on(ids, day).values() if s == "partner")
+        partners = {i for i, s in partner_status_on(ids, day).items() if s == "partner"}
         holders = {i for i, snap in label_status_on(ids, day).items() if snap.status == "geldig"}
-        working = working_on_label_on(ids, day) - holders
-        assert metrics.total(counts[day]) == StatusCounts(partners, len(holders), len(working)), day
+        expected = StatusCounts(labels=len(partners & holders), working=len(partners - holders),
+                                label_only=len(holders - partners))
+        assert metrics.total(counts[day]) == expected, day
 
 
 def test_sql_counts_agree_with_the_partner_and_label_rules(dataset):
-    """The GROUP BY queries mean the same as partner_status_on, label_status_on and working_on_label_on."""
+    """The GROUP BY query means the same as partner_status_on and label_status_on, split as the programme does."""
     _assert_agree_with_rules([date(2023, 12, 31), Q1_END, date(2024, 4, 9), date(2024, 4, 10), date(2024, 5, 31),
                               date(2024, 6, 1), Q2_END, date(2026, 3, 1), date.today()])
 
@@ -59,10 +68,11 @@ def test_a_renewal_starting_later_does_not_hide_the_label_held_now(dataset, make
     add_label(eta, date(2025, 1, 1), date(2026, 12, 31))
     add_assessment(eta, dataset.criteria_set, date(2023, 11, 1))  # an assessment open all along
     db.session.commit()
-    counts = metrics.status_counts([Q1_END, date(2025, 6, 30)], Filters(start=Q1_END, end=date(2025, 6, 30),
-                                                                      sector=""))
-    # Delta works on the label on 31-03-2024; Eta holds one then, so it does not count as working.
-    assert metrics.total(counts[Q1_END]).working == 1
+    counts = _counted(metrics.status_counts([Q1_END, date(2025, 6, 30)],
+                                            Filters(start=Q1_END, end=date(2025, 6, 30), sector="")))
+    # Gamma and Delta work on the label on 31-03-2024; Eta holds one then, so it does not count as working.
+    assert metrics.total(counts[Q1_END]).working == 2
+    assert metrics.total(counts[date(2025, 6, 30)]).labels == 3  # Alfa, Delta and Eta's renewal
     _assert_agree_with_rules([Q1_END, date(2024, 12, 31), date(2025, 1, 1), date(2025, 6, 30), date.today()])
 
 

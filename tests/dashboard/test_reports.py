@@ -109,7 +109,7 @@ def test_internal_xlsx_shows_real_numbers(client, login_as, dataset):
     assert _value(jobs, "Waarvan duurzaam", Indeling="Banen met impact per doelgroep",
                   Categorie="Bijstand") == 1
     trend = sheets["Trend"]
-    assert list(trend["Partners"]) == [4, 3] and list(trend["Labels"]) == [2, 2]
+    assert list(trend["Partners"]) == [4, 3] and list(trend["Heeft het label"]) == [2, 2]
 
 
 def test_printable_report_suppresses_small_counts(client, login_as, dataset):

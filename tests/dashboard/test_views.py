@@ -55,10 +55,10 @@ def test_the_status_of_a_date_in_the_past(client, login_as, dataset):
     html = client.get(f"/dashboard/?gemeente={dataset.dordrecht.id}&van=2024-01-01&tot={Q1_END}").get_data(
         as_text=True)
     summary = _table(html, "doelen-stand")
-    # On 31-03-2024 Gamma was still a partner and Delta was still working on the label.
+    # On 31-03-2024 Gamma was still a partner; Gamma and Delta worked on the label (every partner without one).
     assert _row(summary, "Partners")[0] == "4"
-    assert _row(summary, "Organisaties met het label")[0] == "2"
-    assert _row(summary, "Organisaties die werken aan het label")[0] == "1"
+    assert _row(summary, "Heeft het label")[0] == "2"
+    assert _row(summary, "Werkt aan het label")[0] == "2"
     today = client.get(f"/dashboard/?gemeente={dataset.dordrecht.id}").get_data(as_text=True)
     assert _row(_table(today, "doelen-stand"), "Partners")[0] == "3"
 
@@ -73,9 +73,13 @@ def test_trend_per_quarter_with_targets(client, login_as, dataset):
     html = client.get(f"/dashboard/?gemeente={dataset.dordrecht.id}&van=2024-01-01&tot=2024-06-30").get_data(
         as_text=True)
     trend = _table(html, "trend")
-    assert _row(trend, "2024 K1") == ["31-03-2024", "4", "2", "1", "75", "50"]
+    assert _row(trend, "2024 K1") == ["31-03-2024", "4", "2", "2", "75", "50"]
     assert _row(trend, "2024 K2") == ["30-06-2024", "3", "2", "1", "75", "50"]
     assert _row(_table(html, "doelen-stand"), "Partners") == ["3", "75", "4%"]
+    # No target for impact jobs was set: the page says so instead of a bar at 0.
+    assert _row(_table(html, "doelen-stand"), "Banen met impact gestart")[1] == "geen doel vastgesteld"
+    chart = re.search(r'<svg [^>]*id="grafiek-doelen-stand".*?</svg>', html, re.S).group(0)
+    assert "geen doel vastgesteld</text>" in chart
 
 
 def test_charts_are_svg_with_title_desc_beside_a_table(client, login_as, dataset):

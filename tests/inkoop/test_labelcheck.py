@@ -67,7 +67,7 @@ def test_bulk_check_with_a_messy_csv(client, login_as, make_org):
     rows = labelcheck.bulk_check(labelcheck.read_supplier_file("x.csv", MESSY_CSV.encode("utf-8")), today)
     assert [(r.line, r.kvk, r.verdict) for r in rows] == [
         (2, "27312345", "label"), (3, "01234567", "geen"), (4, "02731234", "onbekend"), (5, "", "ongeldig"),
-        (6, "", "ongeldig"), (7, "27312345", "ongeldig"), (8, "27312345", "ongeldig")]
+        (6, "", "ongeldig"), (7, "27312345", "dubbel"), (8, "27312345", "dubbel")]
     assert "regel 2" in rows[5].problem
     page = response.get_data(as_text=True)
     assert "Onbekend in het portaal" in page and "Ongeldig KvK-nummer" in page and "OMI-2025-0042" in page
@@ -96,7 +96,8 @@ def test_bulk_check_with_xlsx_numbers_and_a_date_in_the_past(client, login_as, m
     values = labelcheck.read_supplier_file("lijst.xlsx", buffer.getvalue())
     assert values == ["24000001", "1234567"]
     rows = labelcheck.bulk_check(values, today - timedelta(days=30))
-    assert rows[0].verdict == "partner" and rows[0].label_status == "geen"  # the label came later
+    # The label came later: a partner without a label on the date works on the label.
+    assert rows[0].verdict == "werkt_aan_label" and rows[0].label_status == "geen"
     response = client.post("/inkoop/labelcheck/lijst", data={
         "file": (io.BytesIO(buffer.getvalue()), "lijst.xlsx")}, content_type="multipart/form-data")
     assert response.status_code == 200 and "Logistiek Kil" in response.get_data(as_text=True)
@@ -127,7 +128,7 @@ def test_bulk_check_from_the_command_line(runner, make_org, tmp_path):
     out = tmp_path / "uitkomst.xlsx"
     result = runner.invoke(args=["inkoop", "labelcheck", str(source), "--op", "2025-06-30", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "01234567\tGeen partner\tZonder label BV" in result.output
+    assert "01234567\tGeen partner, geen label\tZonder label BV" in result.output
     assert "Onbekend in het portaal" in result.output and "Ongeldig KvK-nummer" in result.output
     assert load_workbook(out).active["A1"].value.endswith("2025-06-30")
     bad = runner.invoke(args=["inkoop", "labelcheck", str(source), "--op", "morgen"])

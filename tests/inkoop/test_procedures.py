@@ -76,30 +76,24 @@ def test_label_criterion_uses_the_status_on_the_closing_date_not_today(make_user
     db.session.commit()
     old, new = bids
     assert (old.frozen_on, old.frozen_label_status, old.frozen_certificate) == (closing, "geldig", "OMI-2024-0001")
-    assert new.frozen_label_status == "geen" and new.label_level == "geen"
+    # A partner without a label on the closing date works on the label, as the programme counts: the share.
+    assert new.frozen_label_status == "geen" and new.label_level == "werkt_aan_label"
     ranked = evaluation.results(procedure)
-    assert [(r.bid_id, r.total) for r in ranked] == [(old.id, D(100)), (new.id, D(50))]
+    assert [(r.bid_id, r.total) for r in ranked] == [(old.id, D(100)), (new.id, D(75))]
     # Today the positions are reversed, which must not matter.
     assert sources.label_status_on([old.organisation_id], date.today())[old.organisation_id].status == "verlopen"
 
 
-def test_a_partner_working_on_the_label_earns_the_share(make_user, make_org, monkeypatch):
+def test_a_partner_working_on_the_label_earns_the_share(make_user, make_org):
+    """Every partner without a valid label on the closing date works on the label (portal.programme.standing);
+    an organisation that is not a partner gets nothing."""
     buyer, chair = make_user("inkoop"), make_user("gemeente")
-    working, plain = make_org(name="Werkt eraan"), make_org(name="Alleen partner")
+    working, outsider = make_org(name="Werkt eraan"), make_org(name="Geen partner", status="aanvraag")
     make_partner(working)
-    make_partner(plain)
-    seen = {}
-
-    def fake_working(org_ids, on):
-        seen["on"] = on
-        return {working.id}
-
-    monkeypatch.setattr(sources, "working_on_label_on", fake_working)
     procedure = make_procedure(buyer, criteria=(("price", D(60)), ("label", D(40))))
-    bids = open_with_bids(procedure, buyer, [(working, D(100), {}), (plain, D(100), {})], panel=[chair])
+    bids = open_with_bids(procedure, buyer, [(working, D(100), {}), (outsider, D(100), {})], panel=[chair])
     procedures.close_procedure(procedure, by=buyer)
     db.session.commit()
-    assert seen["on"] == CLOSED
     assert bids[0].label_level == "werkt_aan_label" and bids[1].label_level == "geen"
     totals = {r.bid_id: r.total for r in evaluation.results(procedure)}
     assert totals == {bids[0].id: D(80), bids[1].id: D(60)}

@@ -131,10 +131,11 @@ def test_ensure_municipalities_is_idempotent_with_label_dates(app):
     db.session.commit()
     assert set(first) == set(second) and len(second) == 7
     assert db.session.scalar(select(db.func.count()).select_from(Municipality)) == 7
-    assert second["Dordrecht"].joined_label_on == date(2023, 1, 1)
-    assert second["Zwijndrecht"].joined_label_on == date(2025, 1, 1)
-    assert second["Sliedrecht"].joined_label_on == date(2025, 1, 1)
-    assert second["Papendrecht"].joined_label_on is None
+    # Dordrecht takes part from the start, Zwijndrecht and Sliedrecht from 2025; the others not (yet).
+    assert (second["Dordrecht"].joins_on, second["Dordrecht"].active) == (None, True)
+    assert (second["Zwijndrecht"].joins_on, second["Zwijndrecht"].active) == (date(2025, 1, 1), True)
+    assert (second["Sliedrecht"].joins_on, second["Sliedrecht"].active) == (date(2025, 1, 1), True)
+    assert second["Papendrecht"].active is False
 
 
 def test_pages_need_an_organisation_or_a_login(client, login_as):

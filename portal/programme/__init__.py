@@ -1,0 +1,1 @@
+"""The programme as St. MBO runs it: how it counts, and the municipalities that take part."""
