@@ -37,6 +37,11 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # Development keeps mail in the outbox unless an SMTP server is configured explicitly.
         "MAIL_SEND_ON_COMMIT": _bool(env.get("MAIL_SEND_ON_COMMIT"), default=production or "MAIL_SERVER" in env),
         "OUTBOX_MAX_ATTEMPTS": int(env.get("OUTBOX_MAX_ATTEMPTS", "8")),
+        # The job queue (portal/jobs): Redis in production, shared by every node; SQLite beside the database on
+        # one machine; the test suite runs tasks where they are enqueued ("immediate").
+        "JOBS_URL": env.get("JOBS_URL") or ("immediate" if (overrides or {}).get("TESTING")
+                                            else "sqlite:///" + os.path.join(instance_path, "jobs.db")),
+        "JOBS_WORKERS": int(env.get("JOBS_WORKERS", "2")),
         "PORTAL_BASE_URL": env.get("PORTAL_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         # Explicit: Flask-Limiter's extension object otherwise inherits "enabled" from the last app it served.
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), default=True),
