@@ -103,7 +103,7 @@ def import_optional(module_name: str):
 
 def _register_models():
     # Import every models module so that metadata (create_all, Alembic) sees all tables.
-    for name in ("auth", "audit", "mail", "partners", "label", "inkoop", "events", "dashboard", "jobs"):
+    for name in ("auth", "audit", "mail", "partners", "label", "inkoop", "events", "dashboard", "jobs", "files"):
         import_optional(f"portal.{name}.models")
 
 
