@@ -194,3 +194,23 @@ def test_a_queue_outage_never_fails_the_action_and_the_sweep_sends_later(make_ap
     with app.app_context():
         assert jobs.run_job("mail-send", once_per_period=False) == "sent 1, failed 0"
     assert len(mailbox.to("later@bedrijf.nl")) == 1
+
+
+def test_the_production_path_through_redis(make_app, mailbox, worker):
+    import redis
+
+    url = "redis://127.0.0.1:6379/5"
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    app = make_app(JOBS_URL=url)
+    jobs.huey.flush()
+    worker(1)
+    response = app.test_client().post("/account/registreren", data={
+        "name": "R", "email": "redis@bedrijf.nl", "password": PASSWORD, "password2": PASSWORD})
+    assert response.status_code == 200
+    assert wait_until(lambda: len(mailbox.to("redis@bedrijf.nl")) == 1, 30)
+    with app.app_context():
+        assert send_pending()["sent"] == 0
+    assert len(mailbox.to("redis@bedrijf.nl")) == 1
