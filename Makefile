@@ -22,8 +22,9 @@ run: $(STAMP)
 	@mkdir -p instance
 	$(FLASK) db upgrade
 	@$(FLASK) seed-demo
-	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C stops). Mail stays in the outbox; see README."
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	@echo "Serving on http://127.0.0.1:5000 with a job worker beside it (Ctrl+C stops both). Mail stays in the outbox; see README."
+	@$(FLASK) jobs worker --workers 1 & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+		$(FLASK) run --host 127.0.0.1 --port 5000
 
 # The whole suite on SQLite; on PostgreSQL too when TEST_DATABASE_URL is set; the browser suite when
 # Chromium is found (PORTAL_BROWSER_LATER=1 leaves it to a later step, as .ci/run does).

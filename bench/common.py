@@ -156,12 +156,15 @@ def free_port() -> int:
 class Server:
     """gunicorn with 2 sync workers on loopback, serving bench/wsgi.py (the portal with a high API limit)."""
 
-    def __init__(self, url: str, workers: int = 2, timeout: int = 30, **env):
+    def __init__(self, url: str, workers: int = 2, timeout: int = 30, app: str = "bench.wsgi:app",
+                 health: str = "/healthz", **env):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.env = server_env(url, **env)
         self.workers = workers
         self.timeout = timeout
+        self.app = app
+        self.health = health
         self.proc = None
         self.logfile = None
 
@@ -169,7 +172,7 @@ class Server:
         TMP.mkdir(parents=True, exist_ok=True)
         self.logfile = open(TMP / f"gunicorn-{self.port}.log", "w")  # noqa: SIM115
         cmd = [str(VENV_BIN / "gunicorn"), "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}",
-               "--timeout", str(self.timeout), "--graceful-timeout", "5", "bench.wsgi:app"]
+               "--timeout", str(self.timeout), "--graceful-timeout", "5", self.app]
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=self.logfile, stderr=subprocess.STDOUT,
                                      start_new_session=True)
         deadline = time.monotonic() + 60
@@ -177,12 +180,12 @@ class Server:
             if self.proc.poll() is not None:
                 raise SystemExit(f"gunicorn exited; see {self.logfile.name}")
             try:
-                if http_get(self.base + "/healthz", timeout=2)[0] == 200:
+                if http_get(self.base + self.health, timeout=2)[0] == 200:
                     return self
             except OSError:
                 pass
             time.sleep(0.3)
-        raise SystemExit("gunicorn did not answer /healthz within 60 s")
+        raise SystemExit(f"gunicorn did not answer {self.health} within 60 s")
 
     def worker_pids(self) -> list[int]:
         out = subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True).stdout

@@ -61,6 +61,9 @@ def create_app(config: dict | None = None) -> Flask:
     security.init_app(app)
     templating.init_app(app)
     outbox.init_app(app)
+    from portal import jobs
+
+    jobs.init_app(app)
 
     from portal.cli import register_cli
 
@@ -101,7 +104,7 @@ def import_optional(module_name: str):
 
 def _register_models():
     # Import every models module so that metadata (create_all, Alembic) sees all tables.
-    for name in ("auth", "audit", "mail", "partners", "label", "inkoop", "events", "dashboard"):
+    for name in ("auth", "audit", "mail", "partners", "label", "inkoop", "events", "dashboard", "jobs", "files"):
         import_optional(f"portal.{name}.models")
 
 

@@ -37,6 +37,11 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # Development keeps mail in the outbox unless an SMTP server is configured explicitly.
         "MAIL_SEND_ON_COMMIT": _bool(env.get("MAIL_SEND_ON_COMMIT"), default=production or "MAIL_SERVER" in env),
         "OUTBOX_MAX_ATTEMPTS": int(env.get("OUTBOX_MAX_ATTEMPTS", "8")),
+        # The job queue (portal/jobs): Redis in production, shared by every node; SQLite beside the database on
+        # one machine; the test suite runs tasks where they are enqueued ("immediate").
+        "JOBS_URL": env.get("JOBS_URL") or ("immediate" if (overrides or {}).get("TESTING")
+                                            else "sqlite:///" + os.path.join(instance_path, "jobs.db")),
+        "JOBS_WORKERS": int(env.get("JOBS_WORKERS", "2")),
         "PORTAL_BASE_URL": env.get("PORTAL_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         # Explicit: Flask-Limiter's extension object otherwise inherits "enabled" from the last app it served.
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), default=True),
@@ -55,6 +60,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_MB", "12")) * 1024 * 1024,
         "UPLOAD_FOLDER": env.get("UPLOAD_FOLDER") or os.path.join(instance_path, "uploads"),
+        # Where uploaded files live (portal/files): "local" (UPLOAD_FOLDER) or "database" (every app server sees them).
+        "FILE_STORAGE": env.get("FILE_STORAGE", "local"),
         "EMAIL_TOKEN_MAX_AGE": int(env.get("EMAIL_TOKEN_MAX_AGE", str(48 * 3600))),
         "RESET_TOKEN_MAX_AGE": int(env.get("RESET_TOKEN_MAX_AGE", str(2 * 3600))),
         "INVITE_TOKEN_MAX_AGE": int(env.get("INVITE_TOKEN_MAX_AGE", str(14 * 24 * 3600))),
@@ -82,6 +89,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         cfg.update(overrides)
         if "SQLALCHEMY_DATABASE_URI" in overrides:
             cfg["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(overrides["SQLALCHEMY_DATABASE_URI"])
+    if cfg["FILE_STORAGE"] not in ("local", "database"):
+        raise ConfigError(f"FILE_STORAGE={cfg['FILE_STORAGE']!r}: use local or database.")
     if cfg["PORTAL_ENV"] == "production" and not (secret or (overrides or {}).get("SECRET_KEY")):
         raise ConfigError("SECRET_KEY must be set when PORTAL_ENV=production; refusing to start.")
     return cfg

@@ -72,7 +72,12 @@ dashboard_cli = AppGroup("dashboard", help="The dashboard's numbers.")
 
 @dashboard_cli.command("refresh")
 def refresh_command():
-    """Compute the dashboard's default view (all municipalities and each one) ahead of its viewers (cron)."""
+    """Compute the dashboard's default view (all municipalities and each one) ahead of its viewers."""
+    click.echo(refresh_job())
+
+
+def refresh_job() -> str:
+    """The scheduled job (portal/jobs/schedule.py, every 10 minutes) and the command."""
     from portal.dashboard import cache, metrics, reports
     from portal.dashboard.forms import default_period
     from portal.label.history import today
@@ -86,7 +91,7 @@ def refresh_command():
         snapshot = metrics.compute_snapshot(filters, reports.snapshot_dates(filters, points))
         db.session.rollback()  # end the read; the snapshot is stored in a transaction of its own
         stored += cache.store(cache.snapshot_key(filters, reports.snapshot_dates(filters, points)), snapshot)
-    click.echo(f"Dashboard numbers computed for {len(scopes)} views ({stored} stored), period {start} to {end}.")
+    return f"Dashboard numbers computed for {len(scopes)} views ({stored} stored), period {start} to {end}."
 
 
 COMMANDS = [report_cli, dashboard_cli]

@@ -1,4 +1,4 @@
-"""`flask --app wsgi events remind|purge`: the cron side of events."""
+"""`flask --app wsgi events remind|purge`: the scheduled side of events (portal/jobs/schedule.py)."""
 import click
 from flask.cli import AppGroup
 
@@ -8,21 +8,30 @@ from portal.extensions import db
 events_cli = AppGroup("events", help="Event reminders and privacy purge.")
 
 
+def remind_job() -> str:
+    """The scheduled job (portal/jobs/schedule.py) and the command."""
+    sent = services.send_reminders()
+    db.session.commit()
+    return f"{sent} reminder(s) queued"
+
+
+def purge_job(months=None) -> str:
+    events, registrations = services.purge_personal_data(months=months)
+    db.session.commit()
+    return f"purged {registrations} registration(s) of {events} event(s)"
+
+
 @events_cli.command("remind")
 def remind_command():
     """Mail reminders for events that start within their reminder days (run daily; never sends twice)."""
-    sent = services.send_reminders()
-    db.session.commit()
-    click.echo(f"{sent} reminder(s) queued")
+    click.echo(remind_job())
 
 
 @events_cli.command("purge")
 @click.option("--months", type=int, default=None, help="Override EVENT_PURGE_MONTHS.")
 def purge_command(months):
     """Remove public registrants' personal data some months after their event, keeping the counts."""
-    events, registrations = services.purge_personal_data(months=months)
-    db.session.commit()
-    click.echo(f"purged {registrations} registration(s) of {events} event(s)")
+    click.echo(purge_job(months))
 
 
 COMMANDS = [events_cli]

@@ -36,7 +36,12 @@ def labelcheck_command(supplier_file, on, out):
 
 @inkoop_cli.command("close-due")
 def close_due_command():
-    """Close open procedures whose closing date has passed and freeze the bidders' label status (cron, daily)."""
+    """Close open procedures whose closing date has passed and freeze the bidders' label status (daily job)."""
+    click.echo(close_due_job(echo=click.echo))
+
+
+def close_due_job(echo=None) -> str:
+    """The scheduled job (portal/jobs/schedule.py) and the command: each procedure in its own transaction."""
     from sqlalchemy import select
 
     from portal.extensions import db
@@ -45,16 +50,22 @@ def close_due_command():
 
     due = db.session.scalars(select(Procedure.id).where(Procedure.status == "open",
                                                         Procedure.closing_date < sources.today())).all()
+    closed = refused = 0
     for procedure_id in due:
         procedure = db.session.get(Procedure, procedure_id)
         try:
             close_procedure(procedure, by=None)
         except ProcedureError as exc:
             db.session.rollback()
-            click.echo(f"{procedure_id}\tnot closed: {exc}")
+            refused += 1
+            if echo:
+                echo(f"{procedure_id}\tnot closed: {exc}")
             continue
         db.session.commit()
-        click.echo(f"{procedure_id}\tclosed: {procedure.title}")
+        closed += 1
+        if echo:
+            echo(f"{procedure_id}\tclosed: {procedure.title}")
+    return f"{closed} procedure(s) closed, {refused} not closed"
 
 
 COMMANDS = [inkoop_cli]

@@ -1,4 +1,4 @@
-"""`flask --app wsgi label remind`: renewal reminders (90 and 30 days) and expiry, for cron once a day."""
+"""`flask --app wsgi label remind`: renewal reminders (90 and 30 days) and expiry, once a day (portal/jobs/schedule.py)."""
 import click
 from flask.cli import AppGroup
 
@@ -12,14 +12,18 @@ label_cli = AppGroup("label", help="The label Ondernemen met impact.")
               help="Act as if today is this date (YYYY-MM-DD).")
 def remind_command(on):
     """Mail renewal reminders once per label and moment, and mark ended labels as verlopen."""
+    click.echo(remind_job(on.date() if on else None))
+    _deliver_label_mail()
+
+
+def remind_job(day=None) -> str:
+    """The scheduled job (portal/jobs/schedule.py; the worker delivers its mail) and the command."""
     from portal.label.awards import expire_labels, send_reminders
 
-    day = on.date() if on else None
     expired = expire_labels(day)
     sent = send_reminders(day)
     db.session.commit()
-    _deliver_label_mail()
-    click.echo(f"reminders sent {sent}, labels expired {expired}")
+    return f"reminders sent {sent}, labels expired {expired}"
 
 
 def _deliver_label_mail():

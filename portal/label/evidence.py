@@ -1,4 +1,5 @@
-"""Evidence files: checked by content (not by name), size limited, stored under UPLOAD_FOLDER, never static."""
+"""Evidence files: checked by content (not by name), size limited, kept in the file storage (portal.files:
+UPLOAD_FOLDER or the database, per FILE_STORAGE), never static."""
 import io
 import os
 import uuid
@@ -7,9 +8,9 @@ import zipfile
 import filetype
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
 
+from portal import files
 from portal.extensions import db
 from portal.label.errors import LabelError
 from portal.label.models import EvidenceFile
@@ -34,10 +35,6 @@ ALLOWED = {
 
 def max_bytes() -> int:
     return int(current_app.config.get("LABEL_EVIDENCE_MAX_MB", 10)) * 1024 * 1024
-
-
-def _root() -> str:
-    return os.path.join(current_app.config["UPLOAD_FOLDER"], "label")
 
 
 def clean_filename(name: str) -> str:
@@ -83,53 +80,27 @@ def check_file(filename: str, data: bytes) -> str:
     return mime
 
 
-# Files follow the transaction of the action that wrote or deleted them: a file written by an action that is
-# rolled back is removed again, and a file is deleted only once the deletion of its last row is committed.
-_WRITTEN = "label_evidence_written"
-_DOOMED = "label_evidence_doomed"
+# Files follow the transaction of the action that wrote or deleted them (portal.files): a file written by an
+# action that is rolled back is removed again, and a file is deleted only once the deletion of its last row is
+# committed. stored_name is the key below "label/".
 
 
-def _pending(key: str) -> list[str]:
-    return db.session.info.setdefault(key, [])
-
-
-def _unlink(path: str) -> None:
-    try:
-        os.remove(path)
-    except FileNotFoundError:
-        pass
-
-
-@event.listens_for(Session, "after_commit")
-def _files_after_commit(session):
-    for path in session.info.pop(_DOOMED, []):
-        _unlink(path)
-    session.info.pop(_WRITTEN, None)
-
-
-@event.listens_for(Session, "after_rollback")
-def _files_after_rollback(session):
-    for path in session.info.pop(_WRITTEN, []):
-        _unlink(path)
-    session.info.pop(_DOOMED, None)
+def _key(stored_name: str) -> str:
+    return "label/" + stored_name
 
 
 def store(organisation_id: int, data: bytes) -> str:
-    relative = os.path.join(str(organisation_id), uuid.uuid4().hex)
-    path = os.path.join(_root(), relative)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "wb") as handle:
-        handle.write(data)
-    _pending(_WRITTEN).append(path)
+    relative = f"{organisation_id}/{uuid.uuid4().hex}"
+    files.put(_key(relative), data)
     return relative
 
 
-def path_of(evidence: EvidenceFile) -> str:
-    root = os.path.realpath(_root())
-    path = os.path.realpath(os.path.join(root, evidence.stored_name))
-    if not path.startswith(root + os.sep):
-        raise LabelError(_("Dit bestand is niet beschikbaar."))
-    return path
+def open_evidence(evidence: EvidenceFile):
+    """The file's contents as a binary file object; LabelError when it is missing or its name is not ours."""
+    try:
+        return files.open_file(_key(evidence.stored_name))
+    except files.FileMissing:
+        raise LabelError(_("Dit bestand is niet beschikbaar.")) from None
 
 
 def remove_if_unused(stored_name: str) -> None:
@@ -137,4 +108,4 @@ def remove_if_unused(stored_name: str) -> None:
     used = db.session.scalar(select(func.count()).select_from(EvidenceFile)
                              .where(EvidenceFile.stored_name == stored_name))
     if not used:
-        _pending(_DOOMED).append(os.path.join(_root(), stored_name))  # removed when the deletion is committed
+        files.delete(_key(stored_name))

@@ -250,12 +250,8 @@ def delete_evidence(evidence_id):
 
 def _send_evidence(evidence: EvidenceFile):
     try:
-        path = files.path_of(evidence)
+        handle = files.open_evidence(evidence)
     except LabelError:
-        abort(404)
-    try:
-        handle = open(path, "rb")  # noqa: SIM115 - send_file closes it
-    except FileNotFoundError:
         abort(404)
     response = send_file(handle, mimetype=evidence.content_type, as_attachment=True,
                          download_name=evidence.filename, max_age=0)
