@@ -1,6 +1,16 @@
 """St. MBO's side of the path to the label: recording intake and inspiratiesessie, who is at which stage on a
 date (the list behind the dashboard's breakdown), and the imports of existing labels and path steps."""
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -54,7 +64,8 @@ class StageFilterForm(PartnerForm):
 @panel("partner_detail", order=15, template="partners/_path_panel.html")
 def path_panel(org):
     return {"org": org, "steps": path.steps_of(org.id), "stage": path.stage_of(org.id),
-            "stage_labels": path.STAGE_LABELS, "step_labels": path.STEP_LABELS, "form": PathStepForm(),
+            "stage_labels": path.STAGE_LABELS, "step_labels": path.STEP_LABELS,
+            "form": PathStepForm() if has_request_context() else None,
             "today": clock.today()}
 
 

@@ -5,7 +5,13 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.helpers import assert_sound_page, log_in_at, make_partner_org, make_verified_user, unique_email
+from tests.browser.helpers import (
+    assert_sound_page,
+    log_in_at,
+    make_partner_org,
+    make_verified_user,
+    unique_email,
+)
 
 
 def test_staff_import_labels_and_path_steps_and_check_the_result(make_page, live_server):
