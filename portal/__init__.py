@@ -19,6 +19,7 @@ BLUEPRINTS = [
     ("portal.admin.views", "bp"),
     ("portal.audit.views", "bp"),
     ("portal.partners.views", "bp"),
+    ("portal.partners.path_views", "bp"),
     ("portal.label.views", "bp"),
     ("portal.inkoop.views", "bp"),
     ("portal.events.views", "bp"),

@@ -14,6 +14,7 @@ from portal.database import paginate
 from portal.extensions import db, limiter
 from portal.label.history import today
 from portal.partners.models import Municipality
+from portal.partners.path import stage_counts
 from portal.permissions import requires
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -53,7 +54,10 @@ def index():
     for form_field in report_form:
         form_field.id = form_field.label.field_id = f"rapport-{form_field.name}"
     refresh_args = {k: v for k, v in request.args.items() if k != "ververs"} | {"ververs": "1"}
+    # Where the partners working on the label are on the path (portal.partners.path); one query, always live.
+    path_counts = stage_counts(filters.reference_date, municipality_id, sector)
     return render_template("dashboard/index.html", form=form, filters=filters, subjects=subjects,
+                           path_counts=path_counts,
                            charts=chart_svgs, report_form=report_form, computed_at=snapshot.computed_at,
                            cache_seconds=cache.max_age(), refresh_url=url_for("dashboard.index", **refresh_args),
                            can_edit_targets=any(current_user.has_role(r) for r in EDITORS))

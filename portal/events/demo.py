@@ -119,25 +119,25 @@ def seed(accounts):
     now = utcnow()
     today = to_local(now).date()
 
-    # The Wijk naar Werk kick-off (DOMAIN.md): Friday 27 September 2024, a morning for employers.
-
-
+    # The Wijk naar Werk kick-off (seed 000, DOMAIN.md): Friday 27 September 2024, a morning programme from 09:00
+    # (09:00 the role of the employer; 09:30 practical support, what does it look like; closing). The invitation
+    # names no speakers, rooms or closing time, so neither does the demo; the morning ends by noon.
     kickoff_day = date(2024, 9, 27)
     kickoff = _event(
         staff, title="Kick-off Wijk naar Werk", kind="kick-off", audience="invitation",
-        start_at=_at(kickoff_day, 9), end_at=_at(kickoff_day, 11, 30), location="Dordrecht-West, Wielwijk",
-        capacity=40, reminder_days=2,
+        start_at=_at(kickoff_day, 9), end_at=_at(kickoff_day, 12), location="Dordrecht",
+        reminder_days=2,
         description=(
-            "Twintig gemotiveerde bewoners uit Dordrecht-West zoeken een plek bij een werkgever. Op deze ochtend "
-            "starten we de pilot **Wijk naar Werk** (Wijkaanpak 2.0) met de werkgevers die een plek bieden.\n\n"
-            "- De rol van de werkgever\n- Praktische ondersteuning: hoe ziet dat eruit?\n- Afsluiting\n\n"
-            "Aanmelden (RSVP) via de uitnodiging."
+            "Twintig gemotiveerde wijkbewoners die een kans nodig hebben, worden in de pilot **Wijk naar Werk** "
+            "(onderdeel van de Wijkaanpak 2.0) begeleid naar werk bij werkgevers. Op deze ochtend starten we de "
+            "pilot met de werkgevers die een plek bieden.\n\n"
+            "- 09.00 uur: De rol van de werkgever\n- 09.30 uur: Praktische ondersteuning, hoe ziet dat er uit?\n"
+            "- Afronding\n\n"
+            "Laat weten dat je komt: meld je aan via de uitnodiging."
         ),
     )
-    _slots(kickoff, [((9, 0), (9, 30), "Welkom en de rol van de werkgever", "Gemeente Dordrecht", "Grote zaal"),
-                     ((9, 30), (10, 45), "Praktische ondersteuning: hoe ziet dat eruit?", "Baanbrekend Drechtsteden",
-                      "Grote zaal"),
-                     ((10, 45), (11, 30), "Afsluiting en kennismaking met de kandidaten", "St. MBO", "Foyer")])
+    _slots(kickoff, [((9, 0), None, "De rol van de werkgever", "", ""),
+                     ((9, 30), None, "Praktische ondersteuning, hoe ziet dat er uit?", "", "")])
     offers_place = RegistrationQuestion(event=kickoff, position=1, kind="yesno", required=True,
                                         label="Biedt u een werkplek aan een wijkbewoner?")
     db.session.add(offers_place)

@@ -97,12 +97,15 @@ def _backdate_label(label: Label, start):
         if change.status == "geldig":
             change.effective_on = start
     label.assessment.closed_on = start
+    label.assessment.started_on = start - timedelta(days=45)  # the zelfscan ran before its label started
 
 
 def seed(accounts):
     staff = accounts["mbo_staff"]
     seed_criteria(staff)
+    # Partners without a label: those with one brought it in through the import (portal.partners.programme_demo).
     orgs = db.session.scalars(select(Organisation).where(Organisation.partner_status == "partner")
+                              .where(~select(Label.id).where(Label.organisation_id == Organisation.id).exists())
                               .order_by(Organisation.id)).all()
     if not orgs:
         return

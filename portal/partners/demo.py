@@ -1,5 +1,12 @@
-"""Demo data: about 80 Drechtsteden organisations in every partner status, with members, impact jobs over two
-years and stageplekken, and Bouwbedrijf De Merwede for the demo ondernemer."""
+"""Demo data: the partner network as the progress report 2024 (seed 000) describes it, with members, impact jobs
+and stageplekken, and Bouwbedrijf De Merwede for the demo ondernemer.
+
+- Dordrecht: 75 partners on 30 September 2024 ("Per Q3 75 partners"), who joined during 2024; a few joined
+  later, and a few of the 75 were suspended or left after that date.
+- Zwijndrecht and Sliedrecht: partners only from 1 January 2025, when they joined the programme.
+- The other Drechtsteden municipalities: organisations that registered or applied, no partners.
+The labels and path steps of these partners are brought in by ``portal.partners.programme_demo``.
+"""
 import random
 from datetime import UTC, date, datetime, timedelta
 
@@ -47,8 +54,16 @@ POSTCODES = {"Dordrecht": ["3311", "3312", "3313", "3314", "3315", "3316", "3317
              "Zwijndrecht": ["3331", "3332", "3333", "3334"], "Sliedrecht": ["3361", "3362", "3363"],
              "Papendrecht": ["3351", "3352", "3353"], "Alblasserdam": ["2951", "2952", "2953"],
              "Hendrik-Ido-Ambacht": ["3341", "3342", "3343"], "Hardinxveld-Giessendam": ["3371", "3372"]}
-STATUS_PLAN = ["partner"] * 52 + ["aanvraag"] * 8 + ["geweigerd"] * 4 + ["geschorst"] * 4 + ["beeindigd"] * 5 \
-    + ["geen"] * 6
+# The seeds' figure: Dordrecht partners on 30 September 2024 (Merwede is one of them).
+Q3_2024 = date(2024, 9, 30)
+DORDRECHT_Q3_2024 = 75
+FIRST_PARTNER_DAY = date(2024, 2, 12)  # applications (a few weeks earlier) fall in 2024 too
+PROGRAMME_STARTS = {"Dordrecht": FIRST_PARTNER_DAY, "Zwijndrecht": date(2025, 1, 1), "Sliedrecht": date(2025, 1, 1)}
+# (municipality, status now, joined after 30 September 2024) for everyone but Merwede and the 2024 cohort.
+LATER_PLAN = ([("Dordrecht", "partner")] * 12 + [("Zwijndrecht", "partner")] * 6 + [("Sliedrecht", "partner")] * 5)
+# The 2024 cohort's statuses now: most still partner, a few suspended or left after 30 September 2024.
+COHORT_STATUSES = ["partner"] * 67 + ["geschorst"] * 3 + ["beeindigd"] * 4
+OTHER_STATUSES = ["aanvraag"] * 8 + ["geweigerd"] * 4 + ["geen"] * 6
 
 
 def _at(day: date) -> datetime:
@@ -78,8 +93,8 @@ def seed(accounts):
         db.session.add(user)
         return user
 
-    def history(org, status, since):
-        """A believable path to ``status``: application, decision, maybe a later change."""
+    def history(org, status, since, changed_after=None):
+        """A believable path to ``status``: application, decision, maybe a later change (after ``changed_after``)."""
         applied = since - timedelta(days=rng.randint(7, 40))
         org.applied_at = _at(applied)
         steps = [("aanvraag", applied, "")]
@@ -88,11 +103,13 @@ def seed(accounts):
             org.partner_since = since
         if status == "geweigerd":
             steps.append(("geweigerd", since, "Geen vestiging in de Drechtsteden."))
+        floor = changed_after or since
         if status == "geschorst":
-            steps.append(("geschorst", since + timedelta(days=rng.randint(120, 400)),
+            steps.append(("geschorst", max(since + timedelta(days=rng.randint(120, 400)), floor),
                           "Afspraken over banen met impact niet nagekomen; in gesprek."))
         if status == "beeindigd":
-            steps.append(("beeindigd", since + timedelta(days=rng.randint(120, 500)), "Bedrijf verhuisd buiten de regio."))
+            steps.append(("beeindigd", max(since + timedelta(days=rng.randint(120, 500)), floor),
+                          "Bedrijf verhuisd buiten de regio."))
         previous = "geen"
         for step_status, day, reason in steps:
             day = min(day, today)
@@ -146,7 +163,8 @@ def seed(accounts):
                            contact_name="Ondernemer (Bouwbedrijf De Merwede)", contact_phone="078 612 3456",
                            contact_email="info@demerwede-bouw.example", partner_status="partner")
     used_kvk.add(MERWEDE_KVK)
-    history(merwede, "partner", date(2023, 3, 15))
+    history(merwede, "partner", date(2024, 3, 15))
+    merwede.created_at = _at(merwede.applied_at.date() - timedelta(days=3))
     db.session.add(merwede)
     db.session.flush()
     if "ondernemer" in accounts:
@@ -155,20 +173,31 @@ def seed(accounts):
     db.session.flush()
     db.session.add(Membership(user_id=colleague.id, organisation_id=merwede.id, role="lid"))
     jobs(merwede, ["Timmerman", "Grondwerker", "Opperman", "Leerling-metselaar", "Magazijnmedewerker"], 14,
-         date(2023, 3, 15))
+         date(2024, 3, 15))
     plekken(merwede, "bouw_infra", ["Timmerman", "Uitvoerder", "Metselaar"], 4)
 
-    # ---- the rest of the network
-    statuses = STATUS_PLAN[:]
-    rng.shuffle(statuses)
+    # ---- the rest of the network: (municipality, status now, partner since, changed after)
+    plan = []
+    cohort = COHORT_STATUSES[:]
+    rng.shuffle(cohort)
+    span = (Q3_2024 - FIRST_PARTNER_DAY).days
+    cohort_days = sorted(FIRST_PARTNER_DAY + timedelta(days=rng.randint(0, span)) for _ in cohort)
+    cohort_days[-1] = Q3_2024  # the 75th signed on the last day of the quarter
+    for status, since in zip(cohort, cohort_days, strict=True):
+        plan.append(("Dordrecht", status, since, Q3_2024 + timedelta(days=14)))
+    for town, status in LATER_PLAN:
+        first = max(PROGRAMME_STARTS[town], Q3_2024 + timedelta(days=1))
+        since = first + timedelta(days=rng.randint(0, max((today - first).days - 30, 1)))
+        plan.append((town, status, since, None))
+    for status in OTHER_STATUSES:
+        plan.append((rng.choice(list(POSTCODES)), status, None, None))
     names = set()
-    for index, status in enumerate(statuses):
+    for index, (town, status, since, changed_after) in enumerate(plan):
         kind, sector, titles = rng.choice(KINDS)
         name = f"{kind} {rng.choice(NAMES)}"
         while name in names:
             name = f"{kind} {rng.choice(NAMES)}"
         names.add(name)
-        town = "Dordrecht" if rng.random() < 0.62 else rng.choice([m for m in POSTCODES if m != "Dordrecht"])
         postcode = f"{rng.choice(POSTCODES[town])} {rng.choice('ABCDEGHJKLMNPRSTVWXZ')}{rng.choice('ABCDEGHJKLMNPRSTVWXZ')}"
         slug = f"org{index + 1:02d}"
         org = Organisation(name=name, kvk=new_kvk(), street=f"{rng.choice(STREETS)} {rng.randint(1, 240)}",
@@ -177,18 +206,20 @@ def seed(accounts):
                            website=f"https://www.{slug}.example", contact_name=f"Contactpersoon {name}",
                            contact_phone=f"078 {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
                            contact_email=f"info@{slug}.example", partner_status=status,
-                           created_at=_at(today - timedelta(days=rng.randint(30, 1100))))
-        if status != "geen":
-            if status == "aanvraag":
-                since = today - timedelta(days=rng.randint(1, 30))
-                org.applied_at = _at(since)
-                org.motivation = "Wij willen graag meedoen met Wijk naar Werk en stageplekken aanbieden."
-                org.terms_accepted_at = org.applied_at
-                org.status_history.append(PartnerStatusChange(status="aanvraag", previous_status="geen",
-                                                              valid_from=since))
-            else:
-                since = date(2023, 1, 15) + timedelta(days=rng.randint(0, max((today - date(2023, 1, 15)).days - 60, 1)))
-                history(org, status, since)
+                           created_at=_at(today - timedelta(days=rng.randint(30, 600))))
+        if status == "aanvraag":
+            applied = today - timedelta(days=rng.randint(1, 30))
+            org.applied_at = _at(applied)
+            org.motivation = "Wij willen graag meedoen met Wijk naar Werk en stageplekken aanbieden."
+            org.terms_accepted_at = org.applied_at
+            org.created_at = _at(applied - timedelta(days=2))
+            org.status_history.append(PartnerStatusChange(status="aanvraag", previous_status="geen",
+                                                          valid_from=applied))
+        elif status == "geweigerd":
+            history(org, status, today - timedelta(days=rng.randint(40, 400)))
+        elif status != "geen":
+            history(org, status, since, changed_after)
+            org.created_at = _at(org.applied_at.date() - timedelta(days=rng.randint(1, 10)))
         db.session.add(org)
         db.session.flush()
         admin = member(slug, "beheerder")

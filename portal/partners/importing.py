@@ -278,7 +278,8 @@ ORG_COLUMNS = ("name", "kvk", "street", "postcode", "city", "municipality_id", "
 def commit_import(batch: ImportBatch, by: User) -> ImportBatch:
     """Import every valid row of the batch, matching on KvK-nummer. The caller commits once: all or nothing."""
     result = db.session.execute(
-        update(ImportBatch).where(ImportBatch.id == batch.id, ImportBatch.status == "preview")
+        update(ImportBatch).where(ImportBatch.id == batch.id, ImportBatch.status == "preview",
+                                  ImportBatch.kind == "partners")
         .values(status="imported", imported_at=utcnow()).execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
@@ -327,7 +328,8 @@ def commit_import(batch: ImportBatch, by: User) -> ImportBatch:
 
 def discard_import(batch: ImportBatch, by: User) -> None:
     result = db.session.execute(
-        update(ImportBatch).where(ImportBatch.id == batch.id, ImportBatch.status == "preview")
+        update(ImportBatch).where(ImportBatch.id == batch.id, ImportBatch.status == "preview",
+                                  ImportBatch.kind == "partners")
         .values(status="discarded").execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:

@@ -286,6 +286,8 @@ class ImportBatch(db.Model):
     filename: Mapped[str] = mapped_column(String(255), default="")
     rows: Mapped[list] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(20), default="preview", index=True)  # preview, imported, discarded
+    # What the file holds: partners (the partner list), labels (existing labels) or path (steps on the path).
+    kind: Mapped[str] = mapped_column(String(20), default="partners", server_default="partners", index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), nullable=True)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     imported_at = mapped_column(UTCDateTime, nullable=True)
@@ -300,6 +302,29 @@ class ImportBatch(db.Model):
     @property
     def invalid_rows(self) -> list[dict]:
         return [row for row in self.rows or [] if row.get("problems")]
+
+
+PATH_STEPS = ("intake", "inspiratiesessie")
+
+
+class PathStep(db.Model):
+    """A step on an organisation's path to the label that St. MBO records: the intake (a first inventory of where
+    it stands) or the inspiratiesessie. One row per organisation and step; recording it again changes the row."""
+
+    __tablename__ = "partner_path_step"
+    __table_args__ = (UniqueConstraint("organisation_id", "step", name="uq_partner_path_step_org_step"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    step: Mapped[str] = mapped_column(String(30))
+    held_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), nullable=True)
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
+
+    organisation: Mapped[Organisation] = relationship()
+    recorded_by = relationship("User")
 
 
 def add_months(day: date, months: int) -> date:

@@ -726,7 +726,8 @@ def import_upload():
             else:
                 db.session.commit()
                 return redirect(url_for("partners.import_preview", batch_id=batch.id))
-    recent = db.session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(10)).all()
+    recent = db.session.scalars(select(ImportBatch).where(ImportBatch.kind == "partners")
+                                .order_by(ImportBatch.id.desc()).limit(10)).all()
     return render_template("partners/import_upload.html", form=form, recent=recent), 400 if form.errors else 200
 
 
@@ -741,6 +742,8 @@ def import_sample():
 @requires(*STAFF_ROLES)
 def import_preview(batch_id):
     batch = get_or_404(ImportBatch, batch_id)
+    if batch.kind != "partners":  # labels and path steps have their own pages (path_views.py)
+        abort(404)
     form = forms.ImportForm(formdata=None)
     if request.method == "POST":
         form = forms.ImportForm()

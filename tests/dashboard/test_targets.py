@@ -68,7 +68,10 @@ def test_demo_seed_has_the_targets_of_the_programme(app):
     dordrecht = ensure_municipalities()["Dordrecht"]
     t2024, t2025 = _target(dordrecht, 2024), _target(dordrecht, 2025)
     assert (t2024.partners, t2024.labels, t2024.working_on_label) == (75, 50, 25)
-    assert (t2025.partners, t2025.labels, t2025.working_on_label) == (155, 110, None)
+    # 155 partners of whom 110 with the label: the other 45 work on it (the two groups split the partners).
+    assert (t2025.partners, t2025.labels, t2025.working_on_label) == (155, 110, 45)
+    # Every year the demo covers has a target, the current one too (2026: 2025's carried forward).
+    assert {t.year for t in db.session.scalars(select(Target))} == {2024, 2025, 2026}
     demo.seed({})  # idempotent: the rule changes the existing target
     db.session.commit()
-    assert db.session.scalar(select(db.func.count()).select_from(Target)) == 2
+    assert db.session.scalar(select(db.func.count()).select_from(Target)) == 3

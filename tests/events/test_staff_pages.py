@@ -254,7 +254,11 @@ def test_demo_seed_builds_the_events(app, make_user):
     assert {t for t in titles if t.startswith("Studentenfestival")} and len(titles) == 5
     kickoff = db.session.scalar(select(Event).where(Event.title == "Kick-off Wijk naar Werk"))
     assert services.to_local(kickoff.start_at).strftime("%Y-%m-%d %H:%M") == "2024-09-27 09:00"
-    assert len(kickoff.slots) == 3
+    # The invitation's programme (seed 000), nothing the invitation does not say.
+    slots = sorted((services.to_local(slot.starts_at).strftime("%H:%M"), slot.title) for slot in kickoff.slots)
+    assert slots == [("09:00", "De rol van de werkgever"),
+                     ("09:30", "Praktische ondersteuning, hoe ziet dat er uit?")]
+    assert kickoff.location == "Dordrecht" and "Afronding" in kickoff.description
     assert db.session.scalar(select(func.count()).select_from(CheckIn)) > 0
     assert db.session.scalar(select(func.count()).select_from(Registration)
                              .where(Registration.status == "waitlisted")) > 0
