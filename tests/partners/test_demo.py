@@ -61,10 +61,10 @@ def test_seed_demo_tells_the_programmes_story(app, client):
     assert seed_demo() is True
     munis = {m.name: m.id for m in db.session.scalars(select(Municipality))}
     q3 = date(2024, 9, 30)
-    counts = metrics.status_counts([q3], metrics.Filters(start=date(2024, 7, 1), end=q3))[q3]
+    counts = metrics.status_counts([q3], metrics.Filters(start=date(2024, 7, 1), end=q3))[q3].counted
     dordrecht = counts[munis["Dordrecht"]]
     stages = {c.code: c.count for c in path.stage_counts(q3, munis["Dordrecht"])}
-    assert (dordrecht.partners, dordrecht.labels, sum(stages.values())) == (75, 30, 45)
+    assert (dordrecht.partners, dordrecht.labels, dordrecht.working, sum(stages.values())) == (75, 30, 45, 45)
     assert stages["intake"] > 0 and stages["inspiratiesessie"] > 0 and stages["partnerovereenkomst"] > 0
     assert set(counts) == {munis["Dordrecht"]}  # nobody else was a partner yet
     first_elsewhere = db.session.scalar(

@@ -81,7 +81,7 @@ def imported(client, login_as):
     return db.session.scalar(select(Municipality).where(Municipality.name == "Dordrecht"))
 
 
-THREE = ("Partners", "Organisaties met het label", "Organisaties die werken aan het label")
+THREE = ("Partners", "Heeft het label", "Werkt aan het label")
 
 
 def test_the_path_breakdown_splits_the_45_by_step(client, imported):
