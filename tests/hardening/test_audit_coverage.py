@@ -322,6 +322,10 @@ def test_label_actions_are_audited(app, probe, client, make_user, make_org, mail
     ok(client.post(f"/label/zelfscan/{item.id}/indienen", data={"version": str(item.version)}))
     ok(officer.post(f"/label/beoordeling/{item.id}/oppakken", data={}))
     ok(officer.post(f"/label/beoordeling/{item.id}/plan", data={"description": "Jobcoach inzetten", "due_on": ""}))
+    for e in db.session.scalars(select(EvidenceFile)).all():
+        ok(officer.post(f"/label/beoordeling/bewijs/{e.id}/status", data={"state": "klaar"}))
+    for c in [c for t in item.criteria_set.themes for c in t.criteria]:
+        ok(officer.post(f"/label/beoordeling/{item.id}/vraag/{c.id}/oordeel", data={"verdict": "voldoet"}))
     db.session.expire_all()
     item = db.session.get(Assessment, item.id)
     ok(officer.post(f"/label/beoordeling/{item.id}/besluit",
@@ -339,7 +343,7 @@ def test_label_actions_are_audited(app, probe, client, make_user, make_org, mail
                  "label.add_criterion", "label.edit_criterion", "label.publish", "label.start", "label.theme",
                  "label.upload_evidence", "label.delete_evidence", "label.org_plan_action", "label.submit",
                  "label.take", "label.staff_comment", "label.evidence_state", "label.decide", "label.org_comment",
-                 "label.staff_plan_action", "label.plan_action_done", "label.label_detail"})
+                 "label.staff_plan_action", "label.plan_action_done", "label.label_detail", "label.verdict"})
 
 
 # --------------------------------------------------------------------------- inkoop
