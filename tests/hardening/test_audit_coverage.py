@@ -187,7 +187,7 @@ def test_partners_actions_are_audited(app, probe, client, make_user, make_org, m
     ok(client.post("/organisatie/gegevens", data=org_form(**{"org-city": "Dordrecht-Oost"})))
 
     officer = as_user(app, staff)
-    ok(officer.post(f"/partners/{org.id}/status", data={"action": "approve", "reason": ""}))
+    ok(officer.post(f"/partners/{org.id}/goedkeuren", data={"confirm": "ja"}))
     ok(officer.post(f"/partners/{org.id}/gegevens", data=org_form(**{"org-contact_name": "Nieuwe Contact"})))
 
     ok(client.post("/organisatie/banen/nieuw", data=job_form()))
@@ -239,7 +239,7 @@ def test_partners_actions_are_audited(app, probe, client, make_user, make_org, m
                                content_type="multipart/form-data"))
     ok(officer.post(response.headers["Location"], data={}))
 
-    probe.check({"partners.start", "partners.apply", "partners.edit_org", "partners.change_status",
+    probe.check({"partners.start", "partners.apply", "partners.edit_org", "partners.approve", "partners.change_status",
                  "partners.staff_edit", "partners.job_new", "partners.job_edit", "partners.job_close",
                  "partners.job_delete", "partners.stageplek_new", "partners.stageplek_edit",
                  "partners.stageplek_publish", "partners.stageplek_delete", "partners.invite",
