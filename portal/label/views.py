@@ -510,23 +510,22 @@ def labels():
 def label_detail(label_id):
     label = get_or_404(Label, label_id)
     form = LabelStatusForm()
+    allowed = awards.allowed_actions(label)
     status = 200
     if form.validate_on_submit():
-        action = {"schorsen": awards.suspend_label, "intrekken": awards.withdraw_label,
-                  "herstellen": awards.reinstate_label}[form.action.data]
-        try:
-            action(label, current_user, form.reason.data)
-        except LabelError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-            status = 400
-        else:
-            db.session.commit()
+        with attempt(form) as done:
+            awards.change_label_status(label, form.action.data, current_user, form.reason.data)
+        if done:
             flash(_("De status van het label is gewijzigd."), "success")
             return redirect(url_for("label.label_detail", label_id=label_id))
+        label = get_or_404(Label, label_id)
+        allowed = awards.allowed_actions(label)
+        status = 400
     elif request.method == "POST":
         status = 400
-    return render_template("label/label_detail.html", label=label, form=form,
+    # The page offers only what the rules allow (the same function the action checks).
+    form.action.choices = [c for c in form.action.choices if c[0] in allowed]
+    return render_template("label/label_detail.html", label=label, form=form, allowed=allowed,
                            snapshot=label_status_of(label.organisation_id)), status
 
 
