@@ -6,7 +6,9 @@ flushes. The caller commits. Nothing changes once a procedure is gegund or inget
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -29,6 +31,7 @@ from portal.inkoop.models import (
     Procedure,
 )
 from portal.inkoop.presets import PRESETS
+from portal.mail.outbox import queue_mail
 from portal.partners.models import Organisation
 from portal.validators import InvalidNumber, normalise_kvk
 
@@ -62,6 +65,43 @@ def _move(procedure: Procedure, source: str, target: str, **values) -> None:
     if result.rowcount != 1:
         raise ProcedureError(_("Iemand anders heeft de status van deze procedure intussen gewijzigd."))
     db.session.refresh(procedure)
+
+
+# ----------------------------------------------------------------------------- what may be done now
+ACTIONS = ("edit", "criteria", "panel", "open", "bids", "close", "close_early", "admission", "lots", "award",
+           "withdraw")
+
+
+def allowed_actions(procedure: Procedure, *, today: date | None = None, ranked=None) -> set[str]:
+    """The actions a procedure allows now; the page offers exactly these and the rules refuse the rest.
+
+    edit (settings; once open only the closing date), criteria (add, remove, change a weight: only before
+    publication, BPKV), panel, open, bids, close (from the closing date), close_early (before it, with a
+    reason), admission (before the panel submits), lots, award (one number one), withdraw. ``ranked`` may
+    pass the ranking the caller already computed.
+    """
+    today = today or sources.today()
+    status = procedure.status
+    allowed = set()
+    if status in ("concept", "open"):
+        allowed |= {"edit", "panel"}
+    if status == "concept":
+        allowed |= {"criteria", "open"}
+    if status == "open":
+        allowed |= {"bids", "close" if today >= procedure.closing_date else "close_early"}
+    if status == "beoordeling":
+        allowed.add("lots")
+        if not any(m.submitted_at is not None for m in procedure.panel):
+            allowed.add("admission")
+        if ranked is None:
+            from portal.inkoop import evaluation
+
+            ranked, _problem = evaluation.try_results(procedure)
+        if ranked and sum(1 for r in ranked if r.rank == 1) == 1:
+            allowed.add("award")
+    if not procedure.locked:
+        allowed.add("withdraw")
+    return allowed
 
 
 # ----------------------------------------------------------------------------- set-up
@@ -191,8 +231,32 @@ def remove_criterion(procedure: Procedure, criterion: Criterion, *, by) -> None:
     if criterion.procedure_id != procedure.id:
         raise ProcedureError(_("Dit criterium hoort niet bij deze procedure."))
     procedure.criteria.remove(criterion)
-    record("inkoop.criterion_removed", procedure, actor=by, summary=criterion.name)
+    record("inkoop.criterion_removed", procedure, actor=by, summary=criterion.name,
+           changes={"weight": [criterion.weight, None], "kind": criterion.kind})
     db.session.flush()
+
+
+def change_criterion_weight(procedure: Procedure, criterion: Criterion, weight, *, by) -> Criterion:
+    """A criterion's weight may change until the procedure is published (weights are known before bids)."""
+    ensure_editable(procedure)
+    if "criteria" not in allowed_actions(procedure):
+        raise ProcedureError(_("Na publicatie liggen de criteria en gewichten vast."))
+    if criterion.procedure_id != procedure.id:
+        raise ProcedureError(_("Dit criterium hoort niet bij deze procedure."))
+    try:
+        weight = Decimal(weight)
+    except (InvalidOperation, TypeError, ValueError) as exc:
+        raise ProcedureError(_("Een gewicht ligt tussen 0 en 100%."), field="weight") from exc
+    if not weight.is_finite() or weight <= 0 or weight > 100:
+        raise ProcedureError(_("Een gewicht ligt tussen 0 en 100%."), field="weight")
+    weight = weight.quantize(Decimal("0.01"))
+    old = criterion.weight
+    if old != weight:
+        criterion.weight = weight
+        record("inkoop.criterion_weight_changed", procedure, actor=by, summary=f"{criterion.name}: {old}% → {weight}%",
+               changes={"criterion": criterion.name, "weight": [old, weight]})
+    db.session.flush()
+    return criterion
 
 
 def add_panel_member(procedure: Procedure, user, *, by, is_chair: bool = False) -> PanelMember:
@@ -210,6 +274,11 @@ def add_panel_member(procedure: Procedure, user, *, by, is_chair: bool = False) 
     flush_or_refuse(_("Deze persoon zit al in het beoordelingspanel."))
     record("inkoop.panel_member_added", procedure, actor=by,
            summary=f"{user.email}{' (voorzitter)' if is_chair else ''}")
+    if user.active:
+        queue_mail(user.email, _l("U zit in het beoordelingspanel van %(title)s", title=procedure.title),
+                   "inkoop/panel_member_added", kind="inkoop-panel-member", procedure=procedure, user=user,
+                   is_chair=is_chair, added_by=by,
+                   link=current_app.config["PORTAL_BASE_URL"] + f"/inkoop/procedures/{procedure.id}")
     return member
 
 
@@ -317,17 +386,44 @@ def freeze_label_status(procedure: Procedure) -> None:
         bid.frozen_working_on_label = bid.organisation_id in working
 
 
-def close_procedure(procedure: Procedure, *, by, today: date | None = None) -> None:
-    """After the closing date: no more bids; the label status on the closing date is frozen."""
-    ensure_editable(procedure, "open")
-    today = today or sources.today()
-    if today < procedure.closing_date:
-        raise ProcedureError(_("De sluitingsdatum (%(date)s) is nog niet voorbij.",
-                               date=procedure.closing_date.isoformat()))
+def _check_ready_to_close(procedure: Procedure) -> None:
     if not procedure.bids:
         raise ProcedureError(_("Er zijn nog geen inschrijvingen ingevoerd."))
     if any(c.kind == "quality" for c in procedure.criteria) and not any(m.is_chair for m in procedure.panel):
         raise ProcedureError(_("Stel eerst een beoordelingspanel met een voorzitter samen."))
+
+
+def close_procedure(procedure: Procedure, *, by, today: date | None = None) -> None:
+    """After the closing date: no more bids; the label status on the closing date is frozen."""
+    ensure_editable(procedure, "open")
+    today = today or sources.today()
+    if "close" not in allowed_actions(procedure, today=today):
+        raise ProcedureError(_("De sluitingsdatum (%(date)s) is nog niet voorbij. Wilt u eerder sluiten, kies dan "
+                               "'Vervroegd sluiten' en geef de reden.", date=procedure.closing_date.isoformat()))
+    _check_ready_to_close(procedure)
+    _close(procedure, by)
+
+
+def close_early(procedure: Procedure, *, by, reason: str, today: date | None = None) -> None:
+    """Close before the closing date, with a written reason (audited). The closing date becomes today: bids
+    stopped today, so the label status is frozen on today."""
+    ensure_editable(procedure, "open")
+    today = today or sources.today()
+    if "close_early" not in allowed_actions(procedure, today=today):
+        raise ProcedureError(_("De sluitingsdatum is bereikt; sluit de inschrijving gewoon."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ProcedureError(_("Geef de reden om de inschrijving vóór de sluitingsdatum te sluiten."), field="reason")
+    _check_ready_to_close(procedure)
+    planned = procedure.closing_date
+    procedure.closing_date = today
+    db.session.flush()
+    record("inkoop.procedure_closed_early", procedure, actor=by, summary=reason[:400],
+           changes={"closing_date": [planned, today]})
+    _close(procedure, by)
+
+
+def _close(procedure: Procedure, by) -> None:
     _move(procedure, "open", "beoordeling", closed_at=utcnow())
     freeze_label_status(procedure)
     db.session.flush()
@@ -390,7 +486,7 @@ def award_procedure(procedure: Procedure, *, by, today: date | None = None) -> B
     ensure_editable(procedure, "beoordeling")
     try:
         results = evaluation.results(procedure)
-        best = scoring.winner(results)
+        best = scoring.winner(results)  # the same condition as allowed_actions' "award"
     except scoring.ScoringError as exc:
         raise ProcedureError(str(exc)) from exc
     today = today or sources.today()

@@ -376,7 +376,11 @@ def test_inkoop_actions_are_audited(app, probe, make_user, make_org, mailbox):
     procedure = db.session.get(Procedure, procedure.id)
     extra = next((c for c in procedure.criteria if c.name == "Extra"), None)
     if extra is not None:
-        ok(client.post(f"{base}/criteria/{extra.id}/verwijderen", data={}))
+        ok(client.post(f"{base}/criteria/{extra.id}/verwijderen", data={"confirm": "ja"}))
+    first = procedure.criteria[0]
+    first_id, original = first.id, first.weight
+    ok(client.post(f"{base}/criteria/{first_id}/gewicht", data={"weight": str(original + 1)}))
+    ok(client.post(f"{base}/criteria/{first_id}/gewicht", data={"weight": str(original)}))
     for user, is_chair in ((chair, "y"), (other, "")):
         ok(client.post(f"{base}/panel", data={"user_id": user.id, "is_chair": is_chair}))
     spare = make_user("inkoop")
@@ -409,7 +413,7 @@ def test_inkoop_actions_are_audited(app, probe, make_user, make_org, mailbox):
                                                         "score": "8", "motivation": "Eens na overleg"}))
     lots = {f"lot-{bid.id}": str(n) for n, bid in enumerate(admitted, start=1)}
     ok(client.post(f"{base}/loting", data=lots), 302, 200, 400)
-    ok(client.post(f"{base}/status", data={"action": "award"}))
+    ok(client.post(f"{base}/gunnen", data={"confirm": "ja"}))
     awarded = db.session.get(Procedure, procedure.id)
     assert awarded.status == "gegund", awarded.status
     winner = db.session.get(Bid, awarded.awarded_bid_id).organisation
@@ -433,7 +437,7 @@ def test_inkoop_actions_are_audited(app, probe, make_user, make_org, mailbox):
     probe.check({"inkoop.new_procedure", "inkoop.edit_procedure", "inkoop.add_panel_member",
                  "inkoop.remove_panel_member", "inkoop.change_status", "inkoop.new_bid", "inkoop.remove_bid",
                  "inkoop.decide_admission", "inkoop.evaluate", "inkoop.consensus",
-                 "inkoop.organisation_commitments", "inkoop.withdraw"})
+                 "inkoop.organisation_commitments", "inkoop.withdraw", "inkoop.award", "inkoop.criterion_weight"})
 
 
 # --------------------------------------------------------------------------- events

@@ -131,7 +131,13 @@ def test_consensus_by_the_chair_with_motivation_and_ranking_with_ties(client, ma
     assert "Consensus na overleg over Afval Alfa" in motivations
 
     # Award through the page; then the panel page and report are read-only, and the evaluator page too.
-    response = client.post(f"{base}/status", data={"action": "award"}, follow_redirects=True)
+    response = client.post(f"{base}/status", data={"action": "award"})
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"{base}/gunnen")
+    db.session.refresh(procedure)
+    assert procedure.status == "beoordeling"  # nothing happens without the confirmation
+    page = client.get(f"{base}/gunnen").get_data(as_text=True)
+    assert "Als u gunt, gebeurt het volgende" in page and "Afval Alfa" in page
+    response = client.post(f"{base}/gunnen", data={"confirm": "ja"}, follow_redirects=True)
     assert "gegund" in response.get_data(as_text=True)
     db.session.refresh(procedure)
     assert procedure.status == "gegund" and procedure.awarded_bid_id == bids[0].id
@@ -176,7 +182,7 @@ def test_full_setup_through_the_pages(client, make_user, make_org):
     procedure = db.session.get(procedures.Procedure, procedure_id)
     assert procedure.status == "concept"
     extra = next(c for c in procedure.criteria if c.name == "Duurzaamheid")
-    client.post(f"/inkoop/procedures/{procedure_id}/criteria/{extra.id}/verwijderen")
+    client.post(f"/inkoop/procedures/{procedure_id}/criteria/{extra.id}/verwijderen", data={"confirm": "ja"})
     client.post(f"/inkoop/procedures/{procedure_id}/panel", data={"user_id": chair.id, "is_chair": "y"})
     response = client.post(f"/inkoop/procedures/{procedure_id}/status", data={"action": "open"})
     assert response.status_code == 302
