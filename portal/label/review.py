@@ -76,6 +76,17 @@ def set_verdict(assessment: Assessment, criterion: LabelCriterion, verdict: str,
     return answer
 
 
+def allowed_decisions(assessment: Assessment) -> list[str]:
+    """The decisions the review page offers and the rules accept: approval only while the score meets the set's
+    label rule (open evidence or verdicts still allow it, with a written override)."""
+    if assessment.status != "in_behandeling":
+        return []
+    decisions = ["wijzigingen", "afwijzen"]
+    if score_assessment(assessment).meets_rule:
+        decisions.insert(1, "goedkeuren")
+    return decisions
+
+
 def approval_blockers(assessment: Assessment) -> list[str]:
     """Why the assessment may not be approved yet, in words: evidence not yet looked at or to be completed,
     and questions without a verdict or judged "aanvullen". Empty when everything has been reviewed."""
@@ -131,8 +142,7 @@ def approve(assessment: Assessment, by, reason: str = "", *, version: int | None
     """
     if assessment.status != "in_behandeling":
         raise LabelError(str(TAKEN), conflict=True)
-    score = score_assessment(assessment)
-    if not score.meets_rule:
+    if "goedkeuren" not in allowed_decisions(assessment):
         raise LabelError(_("De scores halen de labelregel van deze set nog niet. Vraag de organisatie om aan te "
                            "vullen of wijs de aanvraag af."))
     override = (override or "").strip()

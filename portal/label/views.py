@@ -373,6 +373,8 @@ def review_detail(assessment_id):
 
 
 def _render_review(item, decision, status=200):
+    allowed = review.allowed_decisions(item)
+    decision.decision.choices = [c for c in decision.decision.choices if c[0] in allowed]
     return render_template("label/review.html", item=item, score=score_assessment(item),
                            blockers=review.approval_blockers(item) if item.status == "in_behandeling" else [],
                            verdict_labels=VERDICT_LABELS,

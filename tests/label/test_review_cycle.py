@@ -149,6 +149,9 @@ def test_approval_is_refused_below_the_label_rule(app, client, member_org, staff
                            data={"version": str(version), "decision": "goedkeuren", "reason": ""})
     assert response.status_code == 400 and "labelregel" in response.get_data(as_text=True)
     assert db.session.get(Assessment, item.id).status == "in_behandeling"
+    # Below the rule the page does not offer approval at all (the same function the rule checks).
+    page = client.get(f"/label/beoordeling/{item.id}").get_data(as_text=True)
+    assert 'value="goedkeuren"' not in page and 'value="afwijzen"' in page
 
 
 def test_approval_waits_for_every_evidence_file_and_every_verdict(app, client, submitted, staff, member_org):
