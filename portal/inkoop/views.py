@@ -386,19 +386,23 @@ def new_bid(procedure_id):
                            commitment_kinds=commitment_kinds)
 
 
-@bp.route("/procedures/<int:procedure_id>/inschrijvingen/<int:bid_id>/verwijderen", methods=["POST"])
+@bp.route("/procedures/<int:procedure_id>/inschrijvingen/<int:bid_id>/verwijderen", methods=["GET", "POST"])
 @requires(*BUYERS)
 def remove_bid(procedure_id, bid_id):
+    """Deleting an entered bid loses its price and commitments: confirmed on a page, like the other deletions."""
     procedure = _load_procedure(procedure_id)
     bid = next((b for b in procedure.bids if b.id == bid_id), None) or abort(404)
-    try:
-        procedures.remove_bid(procedure, bid, by=current_user)
-    except procedures.ProcedureError as exc:
-        _refused(exc)
-    else:
-        db.session.commit()
-        flash(_("De inschrijving is verwijderd."), "success")
-    return redirect(url_for("inkoop.procedure", procedure_id=procedure_id) + "#inschrijvingen")
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        with attempt(form) as done:
+            procedures.remove_bid(procedure, bid, by=current_user)
+        if done:
+            flash(_("De inschrijving is verwijderd."), "success")
+            return redirect(url_for("inkoop.procedure", procedure_id=procedure_id) + "#inschrijvingen")
+        procedure = _load_procedure(procedure_id)
+        bid = next((b for b in procedure.bids if b.id == bid_id), None) or abort(404)
+    return render_template("inkoop/remove_bid.html", procedure=procedure, bid=bid, form=form,
+                           allowed=procedures.allowed_actions(procedure)), (400 if request.method == "POST" else 200)
 
 
 @bp.route("/procedures/<int:procedure_id>/inschrijvingen/<int:bid_id>/toelating", methods=["POST"])

@@ -391,7 +391,7 @@ def test_inkoop_actions_are_audited(app, probe, make_user, make_org, mailbox):
     for org, price in zip(bidders, ("125000", "118000", "130000"), strict=True):
         ok(client.post(f"{base}/inschrijvingen/nieuw", data={"kvk": org.kvk, "price": price, "impact_jobs": "3"}))
     bids = db.session.scalars(select(Bid).order_by(Bid.id)).all()
-    ok(client.post(f"{base}/inschrijvingen/{bids[2].id}/verwijderen", data={}))
+    ok(client.post(f"{base}/inschrijvingen/{bids[2].id}/verwijderen", data={"confirm": "ja"}))
     ok(client.post(f"{base}/inschrijvingen/nieuw", data={"kvk": bidders[2].kvk, "price": "130000",
                                                          "impact_jobs": "1"}))
     procedure = db.session.get(Procedure, procedure.id)

@@ -117,3 +117,17 @@ def test_the_label_check_proof_has_a_print_view_without_script(client, make_user
     text = printable.get_data(as_text=True)
     assert printable.status_code == 200 and "Drukwerk Dordt" in text and "Opslaan als PDF" in text
     assert "<script" not in text and 'class="site-header"' not in text and text.count("<h1") == 1
+
+
+def test_deleting_a_bid_asks_for_confirmation_on_a_page(client, make_user, make_org):
+    buyer = make_user("inkoop")
+    procedure = make_procedure(buyer, closing_date=sources.today() + timedelta(days=5))
+    bid = open_with_bids(procedure, buyer, [(make_org(name="Weg BV"), D(1234), {})])[0]
+    url = f"/inkoop/procedures/{procedure.id}/inschrijvingen/{bid.id}/verwijderen"
+    login(client, buyer.email)
+    page = client.get(url).get_data(as_text=True)
+    assert "Inschrijving van Weg BV verwijderen" in page and "1.234,00" in page
+    assert client.post(url, data={}).status_code == 400
+    assert len(db.session.get(Procedure, procedure.id).bids) == 1
+    assert client.post(url, data={"confirm": "ja"}).status_code == 302
+    assert db.session.get(Procedure, procedure.id).bids == []
