@@ -72,13 +72,14 @@ ACTIONS = ("edit", "criteria", "panel", "open", "bids", "close", "close_early", 
            "withdraw")
 
 
-def allowed_actions(procedure: Procedure, *, today: date | None = None, ranked=None) -> set[str]:
+def allowed_actions(procedure: Procedure, *, today: date | None = None, ranked=None,
+                    with_award: bool = True) -> set[str]:
     """The actions a procedure allows now; the page offers exactly these and the rules refuse the rest.
 
     edit (settings; once open only the closing date), criteria (add, remove, change a weight: only before
     publication, BPKV), panel, open, bids, close (from the closing date), close_early (before it, with a
     reason), admission (before the panel submits), lots, award (one number one), withdraw. ``ranked`` may
-    pass the ranking the caller already computed.
+    pass the ranking the caller already computed; ``with_award=False`` skips computing it.
     """
     today = today or sources.today()
     status = procedure.status
@@ -93,7 +94,7 @@ def allowed_actions(procedure: Procedure, *, today: date | None = None, ranked=N
         allowed.add("lots")
         if not any(m.submitted_at is not None for m in procedure.panel):
             allowed.add("admission")
-        if ranked is None:
+        if ranked is None and with_award:
             from portal.inkoop import evaluation
 
             ranked, _problem = evaluation.try_results(procedure)
@@ -102,6 +103,13 @@ def allowed_actions(procedure: Procedure, *, today: date | None = None, ranked=N
     if not procedure.locked:
         allowed.add("withdraw")
     return allowed
+
+
+def ensure_allowed(procedure: Procedure, action: str, message: str | None = None) -> None:
+    """Refuse an action that ``allowed_actions`` does not list (the page does not offer it either)."""
+    ensure_editable(procedure)
+    if action not in allowed_actions(procedure, with_award=action == "award"):
+        raise ProcedureError(message or _("Dit kan niet in de status %(status)s.", status=procedure.status))
 
 
 # ----------------------------------------------------------------------------- set-up
@@ -160,7 +168,7 @@ SETTINGS = ("title", "reference", "category", "vulnerable_jobs", "development_ar
 def update_procedure(procedure: Procedure, *, by, **values) -> dict:
     """Change the settings of a concept; once open only the closing date may move (an extension), and
     only while no bid has been frozen."""
-    ensure_editable(procedure, "concept", "open")
+    ensure_allowed(procedure, "edit")
     values = {k: v for k, v in values.items() if k in SETTINGS}
     if "quality_scale" in values or "price_method" in values or "score_mode" in values:
         values["quality_scale"] = _check_settings(procedure.kind, values.get("price_method", procedure.price_method),
@@ -191,7 +199,7 @@ def update_procedure(procedure: Procedure, *, by, **values) -> dict:
 def add_criterion(procedure: Procedure, *, by, kind: str, name: str, weight, description: str = "",
                   commitment_kind: str = "", formula: str = "doel", target=None,
                   working_share=Decimal("0.5")) -> Criterion:
-    ensure_editable(procedure, "concept")
+    ensure_allowed(procedure, "criteria")
     if kind not in CRITERION_KINDS:
         raise ProcedureError(_("Kies een soort criterium."), field="kind")
     weight = Decimal(weight or 0)
@@ -227,7 +235,7 @@ def add_criterion(procedure: Procedure, *, by, kind: str, name: str, weight, des
 
 
 def remove_criterion(procedure: Procedure, criterion: Criterion, *, by) -> None:
-    ensure_editable(procedure, "concept")
+    ensure_allowed(procedure, "criteria", _("Na publicatie liggen de criteria en gewichten vast."))
     if criterion.procedure_id != procedure.id:
         raise ProcedureError(_("Dit criterium hoort niet bij deze procedure."))
     procedure.criteria.remove(criterion)
@@ -238,9 +246,7 @@ def remove_criterion(procedure: Procedure, criterion: Criterion, *, by) -> None:
 
 def change_criterion_weight(procedure: Procedure, criterion: Criterion, weight, *, by) -> Criterion:
     """A criterion's weight may change until the procedure is published (weights are known before bids)."""
-    ensure_editable(procedure)
-    if "criteria" not in allowed_actions(procedure):
-        raise ProcedureError(_("Na publicatie liggen de criteria en gewichten vast."))
+    ensure_allowed(procedure, "criteria", _("Na publicatie liggen de criteria en gewichten vast."))
     if criterion.procedure_id != procedure.id:
         raise ProcedureError(_("Dit criterium hoort niet bij deze procedure."))
     try:
@@ -260,7 +266,7 @@ def change_criterion_weight(procedure: Procedure, criterion: Criterion, weight, 
 
 
 def add_panel_member(procedure: Procedure, user, *, by, is_chair: bool = False) -> PanelMember:
-    ensure_editable(procedure, "concept", "open")
+    ensure_allowed(procedure, "panel")
     if not (user.has_role("inkoop") or user.has_role("gemeente")):
         raise ProcedureError(_("Alleen inkoopadviseurs en medewerkers van de gemeente kunnen beoordelen."),
                              field="email")
@@ -283,7 +289,7 @@ def add_panel_member(procedure: Procedure, user, *, by, is_chair: bool = False) 
 
 
 def remove_panel_member(procedure: Procedure, member: PanelMember, *, by) -> None:
-    ensure_editable(procedure, "concept", "open")
+    ensure_allowed(procedure, "panel")
     procedure.panel.remove(member)
     record("inkoop.panel_member_removed", procedure, actor=by, summary=member.user.email)
     db.session.flush()
@@ -307,7 +313,7 @@ def _organisation_for_kvk(kvk: str, name: str, *, by) -> Organisation:
 
 def enter_bid(procedure: Procedure, *, by, kvk: str, name: str = "", price=None, commitments: dict | None = None,
               note: str = "") -> Bid:
-    ensure_editable(procedure, "open")
+    ensure_allowed(procedure, "bids")
     try:
         kvk = normalise_kvk(kvk)
     except InvalidNumber as exc:
@@ -339,7 +345,7 @@ def enter_bid(procedure: Procedure, *, by, kvk: str, name: str = "", price=None,
 
 
 def remove_bid(procedure: Procedure, bid: Bid, *, by) -> None:
-    ensure_editable(procedure, "open")
+    ensure_allowed(procedure, "bids")
     if bid.procedure_id != procedure.id:
         raise ProcedureError(_("Deze inschrijving hoort niet bij deze procedure."))
     procedure.bids.remove(bid)
@@ -363,7 +369,7 @@ def check_ready_to_open(procedure: Procedure) -> None:
 
 def open_procedure(procedure: Procedure, *, by) -> None:
     """Publish: criteria and weights are fixed from here on (BPKV: known before bids arrive)."""
-    ensure_editable(procedure, "concept")
+    ensure_allowed(procedure, "open")
     check_ready_to_open(procedure)
     _move(procedure, "concept", "open")
     record("inkoop.procedure_opened", procedure, actor=by,
@@ -434,7 +440,7 @@ def _close(procedure: Procedure, by) -> None:
 
 
 def withdraw_procedure(procedure: Procedure, *, by, reason: str) -> None:
-    ensure_editable(procedure)
+    ensure_allowed(procedure, "withdraw")
     if not reason.strip():
         raise ProcedureError(_("Geef de reden van het intrekken."), field="reason")
     source = procedure.status
@@ -447,8 +453,7 @@ def decide_admission(procedure: Procedure, bid: Bid, *, by, admitted: bool, reas
     ensure_editable(procedure, "beoordeling")
     if bid.procedure_id != procedure.id:
         raise ProcedureError(_("Deze inschrijving hoort niet bij deze procedure."))
-    if any(m.submitted_at is not None for m in procedure.panel):
-        raise ProcedureError(_("Over toelating wordt beslist voordat het panel scores indient."))
+    ensure_allowed(procedure, "admission", _("Over toelating wordt beslist voordat het panel scores indient."))
     reason = (reason or "").strip()
     if not admitted and not reason:
         raise ProcedureError(_("Motiveer waarom de inschrijving niet aan de toelatingseisen voldoet."), field="reason")
@@ -462,7 +467,7 @@ def decide_admission(procedure: Procedure, bid: Bid, *, by, admitted: bool, reas
 
 def record_lots(procedure: Procedure, lots: dict[int, int], *, by, note: str = "") -> None:
     """Record the outcome of drawing lots among tied bids (Didam): 1 was drawn first."""
-    ensure_editable(procedure, "beoordeling")
+    ensure_allowed(procedure, "lots")
     bids = {b.id: b for b in procedure.bids}
     numbers = [n for n in lots.values() if n is not None]
     if len(numbers) != len(set(numbers)) or any(n < 1 for n in numbers):

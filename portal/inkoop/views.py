@@ -192,7 +192,7 @@ def new_procedure():
 @requires(*BUYERS)
 def edit_procedure(procedure_id):
     procedure = _load_procedure(procedure_id)
-    if procedure.status not in ("concept", "open"):
+    if "edit" not in procedures.allowed_actions(procedure, with_award=False):
         flash(_("Deze procedure kan niet meer worden gewijzigd."), "error")
         return redirect(url_for("inkoop.procedure", procedure_id=procedure_id))
     form = ProcedureForm(obj=procedure)
@@ -299,7 +299,7 @@ def remove_criterion(procedure_id, criterion_id):
         procedure = _load_procedure(procedure_id)
     remaining = sum((c.weight for c in procedure.criteria if c.id != criterion.id), 0)
     return render_template("inkoop/remove_criterion.html", procedure=procedure, criterion=criterion, form=form,
-                           remaining=remaining, allowed=procedures.allowed_actions(procedure)), \
+                           remaining=remaining, allowed=procedures.allowed_actions(procedure, with_award=False)), \
         (400 if request.method == "POST" else 200)
 
 
@@ -321,7 +321,7 @@ def criterion_weight(procedure_id, criterion_id):
         criterion = _criterion_of(procedure, criterion_id)
     others = sum((c.weight for c in procedure.criteria if c.id != criterion.id), 0)
     return render_template("inkoop/criterion_weight.html", procedure=procedure, criterion=criterion, form=form,
-                           others=others, allowed=procedures.allowed_actions(procedure)), \
+                           others=others, allowed=procedures.allowed_actions(procedure, with_award=False)), \
         (400 if request.method == "POST" else 200)
 
 
@@ -363,7 +363,7 @@ def remove_panel_member(procedure_id, member_id):
 @requires(*BUYERS)
 def new_bid(procedure_id):
     procedure = _load_procedure(procedure_id)
-    if procedure.status != "open":
+    if "bids" not in procedures.allowed_actions(procedure, with_award=False):
         flash(_("Inschrijvingen worden ingevoerd zolang de procedure open is."), "error")
         return redirect(url_for("inkoop.procedure", procedure_id=procedure_id))
     form = BidForm()
@@ -402,7 +402,8 @@ def remove_bid(procedure_id, bid_id):
         procedure = _load_procedure(procedure_id)
         bid = next((b for b in procedure.bids if b.id == bid_id), None) or abort(404)
     return render_template("inkoop/remove_bid.html", procedure=procedure, bid=bid, form=form,
-                           allowed=procedures.allowed_actions(procedure)), (400 if request.method == "POST" else 200)
+                           allowed=procedures.allowed_actions(procedure, with_award=False)), \
+        (400 if request.method == "POST" else 200)
 
 
 @bp.route("/procedures/<int:procedure_id>/inschrijvingen/<int:bid_id>/toelating", methods=["POST"])
@@ -461,7 +462,7 @@ def close_early(procedure_id):
             return redirect(url_for("inkoop.procedure", procedure_id=procedure_id))
         procedure = _load_procedure(procedure_id)
     return render_template("inkoop/close_early.html", procedure=procedure, form=form, today=sources.today(),
-                           allowed=procedures.allowed_actions(procedure)), \
+                           allowed=procedures.allowed_actions(procedure, with_award=False)), \
         (400 if request.method == "POST" else 200)
 
 
