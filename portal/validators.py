@@ -10,10 +10,17 @@ class InvalidNumber(ValueError):
     """Raised with a message fit to show at the field."""
 
 
-def normalise_kvk(value) -> str:
+KVK_LENGTH_MESSAGE = _l("Een KvK-nummer heeft 8 cijfers.")
+LOST_ZERO_MESSAGE = _l("Een KvK-nummer heeft 8 cijfers; hier staan er 7. Is in het spreadsheet de 0 aan het begin "
+                       "weggevallen? Maak van de kolom een tekstkolom en vul het nummer aan.")
+
+
+def normalise_kvk(value, *, spreadsheet: bool = False) -> str:
     """An 8-digit KvK-nummer from user input ("12 34 56 78", "12345678"); raises InvalidNumber.
 
-    Spreadsheets often lose the leading zero of a KvK number, so 7 digits get it back.
+    Seven digits are refused, never padded: a typo that dropped any digit would otherwise silently name
+    another organisation (a buyer files the answer). ``spreadsheet`` adds the likely cause (a number
+    column that lost the leading zero) to the message of a row read from a file.
     """
     if value is None:
         raise InvalidNumber(_l("Vul een KvK-nummer in."))
@@ -24,10 +31,8 @@ def normalise_kvk(value) -> str:
         raise InvalidNumber(_l("Vul een KvK-nummer in."))
     if not isdigits(number):
         raise InvalidNumber(_l("Een KvK-nummer bestaat alleen uit cijfers."))
-    if len(number) == 7:
-        number = "0" + number
     if len(number) != 8:
-        raise InvalidNumber(_l("Een KvK-nummer heeft 8 cijfers."))
+        raise InvalidNumber(LOST_ZERO_MESSAGE if spreadsheet and len(number) == 7 else KVK_LENGTH_MESSAGE)
     if number == "00000000":
         raise InvalidNumber(_l("Dit is geen geldig KvK-nummer."))
     return number

@@ -45,9 +45,18 @@ def own_scores(procedure: Procedure, user) -> dict:
     return {(s.bid_id, s.criterion_id): s for s in rows}
 
 
-def all_scores(procedure: Procedure) -> list[EvaluatorScore]:
-    return list(db.session.scalars(select(EvaluatorScore).where(EvaluatorScore.procedure_id == procedure.id)
-                                   .order_by(EvaluatorScore.evaluator_id)).all())
+def submitted_scores(procedure: Procedure) -> list[EvaluatorScore]:
+    """The scores of panel members who have submitted theirs: the only scores anyone but their author reads.
+
+    A member's saved draft stays private until the member submits (blind evaluation), whoever asks: the
+    other members, the chair, the report and its workbook, and after the award too.
+    """
+    return list(db.session.scalars(
+        select(EvaluatorScore)
+        .join(PanelMember, (PanelMember.procedure_id == EvaluatorScore.procedure_id)
+              & (PanelMember.user_id == EvaluatorScore.evaluator_id))
+        .where(EvaluatorScore.procedure_id == procedure.id, PanelMember.submitted_at.is_not(None))
+        .order_by(EvaluatorScore.evaluator_id, EvaluatorScore.id)).all())
 
 
 def consensus_scores(procedure: Procedure) -> dict:
@@ -169,7 +178,7 @@ def final_quality_scores(procedure: Procedure) -> dict:
     if not all_submitted(procedure):
         return {}
     sums: dict = {}
-    for s in all_scores(procedure):
+    for s in submitted_scores(procedure):
         sums.setdefault((s.bid_id, s.criterion_id), []).append(Decimal(s.score))
     return {key: sum(values, Decimal(0)) / len(values) for key, values in sums.items()}
 
@@ -202,11 +211,13 @@ def report_data(procedure: Procedure) -> dict:
     """Everything the evaluation report shows: criteria, every score and motivation, the ranking."""
     ranked, problem = try_results(procedure)
     bids = {b.id: b for b in procedure.bids}
-    scores = all_scores(procedure)
+    scores = submitted_scores(procedure)
     consensus = consensus_scores(procedure)
+    # Who has not submitted yet is shown, never what they saved.
+    pending = [m for m in procedure.panel if m.submitted_at is None]
     return {"procedure": procedure, "ranked": ranked or [], "problem": problem, "bids": bids,
             "criteria": procedure.criteria, "quality": quality_criteria(procedure), "scores": scores,
-            "consensus": consensus, "finals": final_quality_scores(procedure)}
+            "pending": pending, "consensus": consensus, "finals": final_quality_scores(procedure)}
 
 
 def report_xlsx(data: dict) -> bytes:
@@ -264,6 +275,8 @@ def report_xlsx(data: dict) -> bytes:
     for s in data["scores"]:
         detail.append([data["bids"][s.bid_id].organisation.name, criteria[s.criterion_id].name,
                        s.evaluator.email, float(s.score), s.motivation])
+    for m in data.get("pending", []):
+        detail.append(["", "", m.user.email, None, _("nog niet ingediend")])
     for (bid_id, criterion_id), c in data["consensus"].items():
         detail.append([data["bids"][bid_id].organisation.name, criteria[criterion_id].name, _("Consensus"),
                        float(c.score), c.motivation])

@@ -6,13 +6,14 @@ from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
 from portal.inkoop.labelcheck import VERDICTS as VERDICT_LABELS  # one list of verdicts
 from portal.inkoop.models import DEVELOPMENT_AREAS
@@ -138,6 +139,23 @@ class BidForm(FlaskForm):
 class WithdrawForm(FlaskForm):
     reason = TextAreaField(_l("Reden"), validators=[DataRequired(_l("Geef de reden van het intrekken.")),
                                                     Length(max=2000)])
+
+
+class CloseEarlyForm(FlaskForm):
+    reason = TextAreaField(_l("Waarom sluit de inschrijving vóór de sluitingsdatum?"),
+                           validators=[DataRequired(_l("Geef de reden om eerder te sluiten.")), Length(max=2000)],
+                           description=_l("De reden komt in het auditlog en in het dossier van de procedure."))
+
+
+class ConfirmForm(FlaskForm):
+    """The confirmation of an irreversible action: posted only from the page that says what will happen."""
+
+    confirm = HiddenField(validators=[AnyOf(["ja"], message=_l("Bevestig de actie op deze pagina."))])
+
+
+class WeightForm(FlaskForm):
+    weight = DecimalField(_l("Gewicht (%)"), places=2,
+                          validators=[DataRequired(_l("Vul een gewicht in.")), NumberRange(min=0.01, max=100)])
 
 
 class FollowUpForm(FlaskForm):

@@ -169,7 +169,7 @@ def bulk_check(values: list[str], on: date) -> list[CheckRow]:
     for index, given in enumerate(values, start=2):  # line 1 is the header
         row = CheckRow(line=index, given=given)
         try:
-            row.kvk = normalise_kvk(given)
+            row.kvk = normalise_kvk(given, spreadsheet=True)
         except InvalidNumber as exc:
             row.problem = str(exc)
         else:

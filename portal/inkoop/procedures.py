@@ -6,7 +6,9 @@ flushes. The caller commits. Nothing changes once a procedure is gegund or inget
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -29,6 +31,7 @@ from portal.inkoop.models import (
     Procedure,
 )
 from portal.inkoop.presets import PRESETS
+from portal.mail.outbox import queue_mail
 from portal.partners.models import Organisation
 from portal.validators import InvalidNumber, normalise_kvk
 
@@ -62,6 +65,51 @@ def _move(procedure: Procedure, source: str, target: str, **values) -> None:
     if result.rowcount != 1:
         raise ProcedureError(_("Iemand anders heeft de status van deze procedure intussen gewijzigd."))
     db.session.refresh(procedure)
+
+
+# ----------------------------------------------------------------------------- what may be done now
+ACTIONS = ("edit", "criteria", "panel", "open", "bids", "close", "close_early", "admission", "lots", "award",
+           "withdraw")
+
+
+def allowed_actions(procedure: Procedure, *, today: date | None = None, ranked=None,
+                    with_award: bool = True) -> set[str]:
+    """The actions a procedure allows now; the page offers exactly these and the rules refuse the rest.
+
+    edit (settings; once open only the closing date), criteria (add, remove, change a weight: only before
+    publication, BPKV), panel, open, bids, close (from the closing date), close_early (before it, with a
+    reason), admission (before the panel submits), lots, award (one number one), withdraw. ``ranked`` may
+    pass the ranking the caller already computed; ``with_award=False`` skips computing it.
+    """
+    today = today or sources.today()
+    status = procedure.status
+    allowed = set()
+    if status in ("concept", "open"):
+        allowed |= {"edit", "panel"}
+    if status == "concept":
+        allowed |= {"criteria", "open"}
+    if status == "open":
+        allowed |= {"bids", "close" if today >= procedure.closing_date else "close_early"}
+    if status == "beoordeling":
+        allowed.add("lots")
+        if not any(m.submitted_at is not None for m in procedure.panel):
+            allowed.add("admission")
+        if ranked is None and with_award:
+            from portal.inkoop import evaluation
+
+            ranked, _problem = evaluation.try_results(procedure)
+        if ranked and sum(1 for r in ranked if r.rank == 1) == 1:
+            allowed.add("award")
+    if not procedure.locked:
+        allowed.add("withdraw")
+    return allowed
+
+
+def ensure_allowed(procedure: Procedure, action: str, message: str | None = None) -> None:
+    """Refuse an action that ``allowed_actions`` does not list (the page does not offer it either)."""
+    ensure_editable(procedure)
+    if action not in allowed_actions(procedure, with_award=action == "award"):
+        raise ProcedureError(message or _("Dit kan niet in de status %(status)s.", status=procedure.status))
 
 
 # ----------------------------------------------------------------------------- set-up
@@ -120,7 +168,7 @@ SETTINGS = ("title", "reference", "category", "vulnerable_jobs", "development_ar
 def update_procedure(procedure: Procedure, *, by, **values) -> dict:
     """Change the settings of a concept; once open only the closing date may move (an extension), and
     only while no bid has been frozen."""
-    ensure_editable(procedure, "concept", "open")
+    ensure_allowed(procedure, "edit")
     values = {k: v for k, v in values.items() if k in SETTINGS}
     if "quality_scale" in values or "price_method" in values or "score_mode" in values:
         values["quality_scale"] = _check_settings(procedure.kind, values.get("price_method", procedure.price_method),
@@ -151,7 +199,7 @@ def update_procedure(procedure: Procedure, *, by, **values) -> dict:
 def add_criterion(procedure: Procedure, *, by, kind: str, name: str, weight, description: str = "",
                   commitment_kind: str = "", formula: str = "doel", target=None,
                   working_share=Decimal("0.5")) -> Criterion:
-    ensure_editable(procedure, "concept")
+    ensure_allowed(procedure, "criteria")
     if kind not in CRITERION_KINDS:
         raise ProcedureError(_("Kies een soort criterium."), field="kind")
     weight = Decimal(weight or 0)
@@ -187,16 +235,38 @@ def add_criterion(procedure: Procedure, *, by, kind: str, name: str, weight, des
 
 
 def remove_criterion(procedure: Procedure, criterion: Criterion, *, by) -> None:
-    ensure_editable(procedure, "concept")
+    ensure_allowed(procedure, "criteria", _("Na publicatie liggen de criteria en gewichten vast."))
     if criterion.procedure_id != procedure.id:
         raise ProcedureError(_("Dit criterium hoort niet bij deze procedure."))
     procedure.criteria.remove(criterion)
-    record("inkoop.criterion_removed", procedure, actor=by, summary=criterion.name)
+    record("inkoop.criterion_removed", procedure, actor=by, summary=criterion.name,
+           changes={"weight": [criterion.weight, None], "kind": criterion.kind})
     db.session.flush()
 
 
+def change_criterion_weight(procedure: Procedure, criterion: Criterion, weight, *, by) -> Criterion:
+    """A criterion's weight may change until the procedure is published (weights are known before bids)."""
+    ensure_allowed(procedure, "criteria", _("Na publicatie liggen de criteria en gewichten vast."))
+    if criterion.procedure_id != procedure.id:
+        raise ProcedureError(_("Dit criterium hoort niet bij deze procedure."))
+    try:
+        weight = Decimal(weight)
+    except (InvalidOperation, TypeError, ValueError) as exc:
+        raise ProcedureError(_("Een gewicht ligt tussen 0 en 100%."), field="weight") from exc
+    if not weight.is_finite() or weight <= 0 or weight > 100:
+        raise ProcedureError(_("Een gewicht ligt tussen 0 en 100%."), field="weight")
+    weight = weight.quantize(Decimal("0.01"))
+    old = criterion.weight
+    if old != weight:
+        criterion.weight = weight
+        record("inkoop.criterion_weight_changed", procedure, actor=by, summary=f"{criterion.name}: {old}% → {weight}%",
+               changes={"criterion": criterion.name, "weight": [old, weight]})
+    db.session.flush()
+    return criterion
+
+
 def add_panel_member(procedure: Procedure, user, *, by, is_chair: bool = False) -> PanelMember:
-    ensure_editable(procedure, "concept", "open")
+    ensure_allowed(procedure, "panel")
     if not (user.has_role("inkoop") or user.has_role("gemeente")):
         raise ProcedureError(_("Alleen inkoopadviseurs en medewerkers van de gemeente kunnen beoordelen."),
                              field="email")
@@ -210,11 +280,16 @@ def add_panel_member(procedure: Procedure, user, *, by, is_chair: bool = False) 
     flush_or_refuse(_("Deze persoon zit al in het beoordelingspanel."))
     record("inkoop.panel_member_added", procedure, actor=by,
            summary=f"{user.email}{' (voorzitter)' if is_chair else ''}")
+    if user.active:
+        queue_mail(user.email, _l("U zit in het beoordelingspanel van %(title)s", title=procedure.title),
+                   "inkoop/panel_member_added", kind="inkoop-panel-member", procedure=procedure, user=user,
+                   is_chair=is_chair, added_by=by,
+                   link=current_app.config["PORTAL_BASE_URL"] + f"/inkoop/procedures/{procedure.id}")
     return member
 
 
 def remove_panel_member(procedure: Procedure, member: PanelMember, *, by) -> None:
-    ensure_editable(procedure, "concept", "open")
+    ensure_allowed(procedure, "panel")
     procedure.panel.remove(member)
     record("inkoop.panel_member_removed", procedure, actor=by, summary=member.user.email)
     db.session.flush()
@@ -238,7 +313,7 @@ def _organisation_for_kvk(kvk: str, name: str, *, by) -> Organisation:
 
 def enter_bid(procedure: Procedure, *, by, kvk: str, name: str = "", price=None, commitments: dict | None = None,
               note: str = "") -> Bid:
-    ensure_editable(procedure, "open")
+    ensure_allowed(procedure, "bids")
     try:
         kvk = normalise_kvk(kvk)
     except InvalidNumber as exc:
@@ -270,7 +345,7 @@ def enter_bid(procedure: Procedure, *, by, kvk: str, name: str = "", price=None,
 
 
 def remove_bid(procedure: Procedure, bid: Bid, *, by) -> None:
-    ensure_editable(procedure, "open")
+    ensure_allowed(procedure, "bids")
     if bid.procedure_id != procedure.id:
         raise ProcedureError(_("Deze inschrijving hoort niet bij deze procedure."))
     procedure.bids.remove(bid)
@@ -294,7 +369,7 @@ def check_ready_to_open(procedure: Procedure) -> None:
 
 def open_procedure(procedure: Procedure, *, by) -> None:
     """Publish: criteria and weights are fixed from here on (BPKV: known before bids arrive)."""
-    ensure_editable(procedure, "concept")
+    ensure_allowed(procedure, "open")
     check_ready_to_open(procedure)
     _move(procedure, "concept", "open")
     record("inkoop.procedure_opened", procedure, actor=by,
@@ -318,17 +393,44 @@ def freeze_label_status(procedure: Procedure) -> None:
         bid.frozen_working_on_label = standings[bid.organisation_id].group == "werkt_aan_label"
 
 
-def close_procedure(procedure: Procedure, *, by, today: date | None = None) -> None:
-    """After the closing date: no more bids; the label status on the closing date is frozen."""
-    ensure_editable(procedure, "open")
-    today = today or sources.today()
-    if today < procedure.closing_date:
-        raise ProcedureError(_("De sluitingsdatum (%(date)s) is nog niet voorbij.",
-                               date=procedure.closing_date.isoformat()))
+def _check_ready_to_close(procedure: Procedure) -> None:
     if not procedure.bids:
         raise ProcedureError(_("Er zijn nog geen inschrijvingen ingevoerd."))
     if any(c.kind == "quality" for c in procedure.criteria) and not any(m.is_chair for m in procedure.panel):
         raise ProcedureError(_("Stel eerst een beoordelingspanel met een voorzitter samen."))
+
+
+def close_procedure(procedure: Procedure, *, by, today: date | None = None) -> None:
+    """After the closing date: no more bids; the label status on the closing date is frozen."""
+    ensure_editable(procedure, "open")
+    today = today or sources.today()
+    if "close" not in allowed_actions(procedure, today=today):
+        raise ProcedureError(_("De sluitingsdatum (%(date)s) is nog niet voorbij. Wilt u eerder sluiten, kies dan "
+                               "'Vervroegd sluiten' en geef de reden.", date=procedure.closing_date.isoformat()))
+    _check_ready_to_close(procedure)
+    _close(procedure, by)
+
+
+def close_early(procedure: Procedure, *, by, reason: str, today: date | None = None) -> None:
+    """Close before the closing date, with a written reason (audited). The closing date becomes today: bids
+    stopped today, so the label status is frozen on today."""
+    ensure_editable(procedure, "open")
+    today = today or sources.today()
+    if "close_early" not in allowed_actions(procedure, today=today):
+        raise ProcedureError(_("De sluitingsdatum is bereikt; sluit de inschrijving gewoon."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ProcedureError(_("Geef de reden om de inschrijving vóór de sluitingsdatum te sluiten."), field="reason")
+    _check_ready_to_close(procedure)
+    planned = procedure.closing_date
+    procedure.closing_date = today
+    db.session.flush()
+    record("inkoop.procedure_closed_early", procedure, actor=by, summary=reason[:400],
+           changes={"closing_date": [planned, today]})
+    _close(procedure, by)
+
+
+def _close(procedure: Procedure, by) -> None:
     _move(procedure, "open", "beoordeling", closed_at=utcnow())
     freeze_label_status(procedure)
     db.session.flush()
@@ -339,7 +441,7 @@ def close_procedure(procedure: Procedure, *, by, today: date | None = None) -> N
 
 
 def withdraw_procedure(procedure: Procedure, *, by, reason: str) -> None:
-    ensure_editable(procedure)
+    ensure_allowed(procedure, "withdraw")
     if not reason.strip():
         raise ProcedureError(_("Geef de reden van het intrekken."), field="reason")
     source = procedure.status
@@ -352,8 +454,7 @@ def decide_admission(procedure: Procedure, bid: Bid, *, by, admitted: bool, reas
     ensure_editable(procedure, "beoordeling")
     if bid.procedure_id != procedure.id:
         raise ProcedureError(_("Deze inschrijving hoort niet bij deze procedure."))
-    if any(m.submitted_at is not None for m in procedure.panel):
-        raise ProcedureError(_("Over toelating wordt beslist voordat het panel scores indient."))
+    ensure_allowed(procedure, "admission", _("Over toelating wordt beslist voordat het panel scores indient."))
     reason = (reason or "").strip()
     if not admitted and not reason:
         raise ProcedureError(_("Motiveer waarom de inschrijving niet aan de toelatingseisen voldoet."), field="reason")
@@ -367,7 +468,7 @@ def decide_admission(procedure: Procedure, bid: Bid, *, by, admitted: bool, reas
 
 def record_lots(procedure: Procedure, lots: dict[int, int], *, by, note: str = "") -> None:
     """Record the outcome of drawing lots among tied bids (Didam): 1 was drawn first."""
-    ensure_editable(procedure, "beoordeling")
+    ensure_allowed(procedure, "lots")
     bids = {b.id: b for b in procedure.bids}
     numbers = [n for n in lots.values() if n is not None]
     if len(numbers) != len(set(numbers)) or any(n < 1 for n in numbers):
@@ -391,7 +492,7 @@ def award_procedure(procedure: Procedure, *, by, today: date | None = None) -> B
     ensure_editable(procedure, "beoordeling")
     try:
         results = evaluation.results(procedure)
-        best = scoring.winner(results)
+        best = scoring.winner(results)  # the same condition as allowed_actions' "award"
     except scoring.ScoringError as exc:
         raise ProcedureError(str(exc)) from exc
     today = today or sources.today()

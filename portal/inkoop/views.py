@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from portal.actions import attempt
 from portal.auth.models import User, UserRole
 from portal.database import paginate
 from portal.extensions import db
@@ -22,11 +23,14 @@ from portal.inkoop.forms import (
     BidForm,
     BulkCheckForm,
     CheckDateForm,
+    CloseEarlyForm,
+    ConfirmForm,
     CriterionForm,
     FollowUpForm,
     LabelSearchForm,
     PanelForm,
     ProcedureForm,
+    WeightForm,
     WithdrawForm,
     labels,
 )
@@ -101,8 +105,9 @@ def check_organisation(org_id):
 @requires(*BUYERS)
 def check_proof(org_id):
     org, form, on, today, on_date, now = _organisation_check(org_id)
-    return render_template("inkoop/check_proof.html", org=org, on=on, today=today, row=on_date,
-                           checked_by=current_user)
+    # ?afdruk=1: the proof alone, for the browser's print dialog and "save as PDF" (works without script).
+    template = "inkoop/check_proof_print.html" if request.args.get("afdruk") else "inkoop/check_proof.html"
+    return render_template(template, org=org, on=on, today=today, row=on_date, checked_by=current_user)
 
 
 @bp.route("/labelcheck/lijst", methods=["GET", "POST"])
@@ -187,7 +192,7 @@ def new_procedure():
 @requires(*BUYERS)
 def edit_procedure(procedure_id):
     procedure = _load_procedure(procedure_id)
-    if procedure.status not in ("concept", "open"):
+    if "edit" not in procedures.allowed_actions(procedure, with_award=False):
         flash(_("Deze procedure kan niet meer worden gewijzigd."), "error")
         return redirect(url_for("inkoop.procedure", procedure_id=procedure_id))
     form = ProcedureForm(obj=procedure)
@@ -238,6 +243,7 @@ def _render_procedure(procedure, criterion_form=None, panel_form=None, status=20
     member = evaluation.panel_member(procedure, current_user)
     weights = sum((c.weight for c in procedure.criteria), 0)
     return render_template("inkoop/procedure.html", procedure=procedure, criterion_form=criterion_form,
+                           allowed=procedures.allowed_actions(procedure, ranked=ranked),
                            panel_form=panel_form, ranked=ranked, problem=problem, member=member,
                            weight_total=weights, bids={b.id: b for b in procedure.bids},
                            can_see_scores=evaluation.can_see_panel_scores(procedure, current_user),
@@ -273,19 +279,50 @@ def add_criterion(procedure_id):
     return _render_procedure(_load_procedure(procedure_id), criterion_form=form, status=400)
 
 
-@bp.route("/procedures/<int:procedure_id>/criteria/<int:criterion_id>/verwijderen", methods=["POST"])
+def _criterion_of(procedure, criterion_id):
+    return next((c for c in procedure.criteria if c.id == criterion_id), None) or abort(404)
+
+
+@bp.route("/procedures/<int:procedure_id>/criteria/<int:criterion_id>/verwijderen", methods=["GET", "POST"])
 @requires(*BUYERS)
 def remove_criterion(procedure_id, criterion_id):
+    """Deleting a criterion is irreversible: this page says what happens to the weights; its POST does it."""
     procedure = _load_procedure(procedure_id)
-    criterion = next((c for c in procedure.criteria if c.id == criterion_id), None) or abort(404)
-    try:
-        procedures.remove_criterion(procedure, criterion, by=current_user)
-    except procedures.ProcedureError as exc:
-        _refused(exc)
-    else:
-        db.session.commit()
-        flash(_("Het criterium is verwijderd."), "success")
-    return redirect(url_for("inkoop.procedure", procedure_id=procedure_id) + "#criteria")
+    criterion = _criterion_of(procedure, criterion_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        with attempt(form) as done:
+            procedures.remove_criterion(procedure, criterion, by=current_user)
+        if done:
+            flash(_("Het criterium is verwijderd."), "success")
+            return redirect(url_for("inkoop.procedure", procedure_id=procedure_id) + "#criteria")
+        procedure = _load_procedure(procedure_id)
+    remaining = sum((c.weight for c in procedure.criteria if c.id != criterion.id), 0)
+    return render_template("inkoop/remove_criterion.html", procedure=procedure, criterion=criterion, form=form,
+                           remaining=remaining, allowed=procedures.allowed_actions(procedure, with_award=False)), \
+        (400 if request.method == "POST" else 200)
+
+
+@bp.route("/procedures/<int:procedure_id>/criteria/<int:criterion_id>/gewicht", methods=["GET", "POST"])
+@requires(*BUYERS)
+def criterion_weight(procedure_id, criterion_id):
+    """Change a criterion's weight while the procedure is a concept (weights are fixed at publication)."""
+    procedure = _load_procedure(procedure_id)
+    criterion = _criterion_of(procedure, criterion_id)
+    form = WeightForm(data={"weight": criterion.weight} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        with attempt(form) as done:
+            procedures.change_criterion_weight(procedure, criterion, form.weight.data, by=current_user)
+        if done:
+            flash(_("Het gewicht van %(name)s is nu %(weight)s%%.", name=criterion.name,
+                    weight=_plain(criterion.weight)), "success")
+            return redirect(url_for("inkoop.procedure", procedure_id=procedure_id) + "#criteria")
+        procedure = _load_procedure(procedure_id)
+        criterion = _criterion_of(procedure, criterion_id)
+    others = sum((c.weight for c in procedure.criteria if c.id != criterion.id), 0)
+    return render_template("inkoop/criterion_weight.html", procedure=procedure, criterion=criterion, form=form,
+                           others=others, allowed=procedures.allowed_actions(procedure, with_award=False)), \
+        (400 if request.method == "POST" else 200)
 
 
 @bp.route("/procedures/<int:procedure_id>/panel", methods=["POST"])
@@ -326,7 +363,7 @@ def remove_panel_member(procedure_id, member_id):
 @requires(*BUYERS)
 def new_bid(procedure_id):
     procedure = _load_procedure(procedure_id)
-    if procedure.status != "open":
+    if "bids" not in procedures.allowed_actions(procedure, with_award=False):
         flash(_("Inschrijvingen worden ingevoerd zolang de procedure open is."), "error")
         return redirect(url_for("inkoop.procedure", procedure_id=procedure_id))
     form = BidForm()
@@ -349,19 +386,24 @@ def new_bid(procedure_id):
                            commitment_kinds=commitment_kinds)
 
 
-@bp.route("/procedures/<int:procedure_id>/inschrijvingen/<int:bid_id>/verwijderen", methods=["POST"])
+@bp.route("/procedures/<int:procedure_id>/inschrijvingen/<int:bid_id>/verwijderen", methods=["GET", "POST"])
 @requires(*BUYERS)
 def remove_bid(procedure_id, bid_id):
+    """Deleting an entered bid loses its price and commitments: confirmed on a page, like the other deletions."""
     procedure = _load_procedure(procedure_id)
     bid = next((b for b in procedure.bids if b.id == bid_id), None) or abort(404)
-    try:
-        procedures.remove_bid(procedure, bid, by=current_user)
-    except procedures.ProcedureError as exc:
-        _refused(exc)
-    else:
-        db.session.commit()
-        flash(_("De inschrijving is verwijderd."), "success")
-    return redirect(url_for("inkoop.procedure", procedure_id=procedure_id) + "#inschrijvingen")
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        with attempt(form) as done:
+            procedures.remove_bid(procedure, bid, by=current_user)
+        if done:
+            flash(_("De inschrijving is verwijderd."), "success")
+            return redirect(url_for("inkoop.procedure", procedure_id=procedure_id) + "#inschrijvingen")
+        procedure = _load_procedure(procedure_id)
+        bid = next((b for b in procedure.bids if b.id == bid_id), None) or abort(404)
+    return render_template("inkoop/remove_bid.html", procedure=procedure, bid=bid, form=form,
+                           allowed=procedures.allowed_actions(procedure, with_award=False)), \
+        (400 if request.method == "POST" else 200)
 
 
 @bp.route("/procedures/<int:procedure_id>/inschrijvingen/<int:bid_id>/toelating", methods=["POST"])
@@ -388,21 +430,67 @@ def decide_admission(procedure_id, bid_id):
 def change_status(procedure_id):
     procedure = _load_procedure(procedure_id)
     action = request.form.get("action")
+    # Awarding is irreversible and closing early needs a reason: both have their own page.
+    if action == "award":
+        return redirect(url_for("inkoop.award", procedure_id=procedure_id), 303)
+    if action == "close_early":
+        return redirect(url_for("inkoop.close_early", procedure_id=procedure_id), 303)
     steps = {"open": (procedures.open_procedure, _("De procedure is open voor inschrijvingen.")),
              "close": (procedures.close_procedure,
-                       _("De inschrijving is gesloten; de labelstatus op de sluitingsdatum is vastgelegd.")),
-             "award": (procedures.award_procedure, _("De procedure is gegund; de toezeggingen worden gevolgd."))}
+                       _("De inschrijving is gesloten; de labelstatus op de sluitingsdatum is vastgelegd."))}
     if action not in steps:
         abort(400)
     rule, message = steps[action]
-    try:
+    with attempt() as done:
         rule(procedure, by=current_user)
-    except procedures.ProcedureError as exc:
-        _refused(exc)
-    else:
-        db.session.commit()
+    if done:
         flash(message, "success")
     return redirect(url_for("inkoop.procedure", procedure_id=procedure_id))
+
+
+@bp.route("/procedures/<int:procedure_id>/vervroegd-sluiten", methods=["GET", "POST"])
+@requires(*BUYERS)
+def close_early(procedure_id):
+    """Close before the closing date, with a reason that goes into the audit log."""
+    procedure = _load_procedure(procedure_id)
+    form = CloseEarlyForm()
+    if form.validate_on_submit():
+        with attempt(form) as done:
+            procedures.close_early(procedure, by=current_user, reason=form.reason.data)
+        if done:
+            flash(_("De inschrijving is vervroegd gesloten; de labelstatus van vandaag is vastgelegd."), "success")
+            return redirect(url_for("inkoop.procedure", procedure_id=procedure_id))
+        procedure = _load_procedure(procedure_id)
+    return render_template("inkoop/close_early.html", procedure=procedure, form=form, today=sources.today(),
+                           allowed=procedures.allowed_actions(procedure, with_award=False)), \
+        (400 if request.method == "POST" else 200)
+
+
+@bp.route("/procedures/<int:procedure_id>/gunnen", methods=["GET", "POST"])
+@requires(*BUYERS)
+def award(procedure_id):
+    """Awarding is irreversible: this page shows the winner, the ranking and what follows; its POST awards."""
+    procedure = _load_procedure(procedure_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        with attempt(form) as done:
+            bid = procedures.award_procedure(procedure, by=current_user)
+        if done:
+            flash(_("De procedure is gegund aan %(org)s; de toezeggingen worden gevolgd.", org=bid.organisation.name),
+                  "success")
+            return redirect(url_for("inkoop.procedure", procedure_id=procedure_id))
+        procedure = _load_procedure(procedure_id)
+    ranked, problem = evaluation.try_results(procedure) if procedure.status == "beoordeling" else (None, None)
+    allowed = procedures.allowed_actions(procedure, ranked=ranked)
+    winner = next((r for r in ranked if r.rank == 1), None) if ranked and "award" in allowed else None
+    bids = {b.id: b for b in procedure.bids}
+    administrators = []
+    if winner is not None:
+        org = bids[winner.bid_id].organisation
+        administrators = sorted(m.user.email for m in org.memberships if m.role == "beheerder" and m.user.active)
+    return render_template("inkoop/award.html", procedure=procedure, form=form, ranked=ranked, problem=problem,
+                           winner=winner, bids=bids, administrators=administrators, allowed=allowed,
+                           today=sources.today()), (400 if request.method == "POST" else 200)
 
 
 @bp.route("/procedures/<int:procedure_id>/intrekken", methods=["GET", "POST"])

@@ -165,6 +165,7 @@ def save_theme(assessment: Assessment, theme: LabelTheme, values: dict, by, *, v
             changed[criterion.id] = [answer.option_id, option_id]
             answer.option_id, answer.explanation = option_id, explanation
             answer.updated_at, answer.updated_by_id = utcnow(), by.id if by else None
+            answer.verdict = ""  # a changed answer needs a fresh verdict from the reviewer
     if changed:
         record("label.answers_saved", assessment, actor=by, summary=theme.title, changes={"opties": changed})
     db.session.flush()

@@ -56,12 +56,32 @@ def award_label(assessment: Assessment, by) -> Label:
     return label
 
 
-def _change_status(label: Label, new: str, by, reason: str, allowed_from, action: str, subject: str):
+def allowed_actions(label: Label, on: date | None = None) -> list[str]:
+    """What staff may do with ``label`` now: schorsen, herstellen (lift a suspension), intrekken.
+
+    The one answer for the label page (which actions it offers) and for the rules (what they accept). A label
+    past its end date is not suspended or reinstated (it expires; the organisation renews with a zelfscan).
+    """
+    on = on or today()
+    running = label.valid_until >= on
+    allowed = []
+    if label.status == "geldig" and running:
+        allowed.append("schorsen")
+    if label.status == "geschorst" and running:
+        allowed.append("herstellen")
+    if label.status in ("geldig", "geschorst"):
+        allowed.append("intrekken")
+    return allowed
+
+
+def _change_status(label: Label, new: str, by, reason: str, name: str, action: str, subject: str):
+    if name not in allowed_actions(label):
+        if label.valid_until < today() and label.status in ("geldig", "geschorst"):
+            raise LabelError(_("Dit label is verlopen; de organisatie vraagt een nieuw label aan met een zelfscan."))
+        raise LabelError(_("Dit kan niet bij een label met status %(status)s.", status=label.status))
     reason = (reason or "").strip()
     if not reason:
         raise LabelError(_("Geef een reden; de organisatie krijgt die te lezen."), field="reason")
-    if label.status not in allowed_from:
-        raise LabelError(_("Dit kan niet bij een label met status %(status)s.", status=label.status))
     old = label.status
     label.status = new
     label.history.append(LabelStatusChange(status=new, effective_on=today(), reason=reason,
@@ -75,20 +95,28 @@ def _change_status(label: Label, new: str, by, reason: str, allowed_from, action
 
 
 def suspend_label(label: Label, by, reason: str) -> Label:
-    return _change_status(label, "geschorst", by, reason, ("geldig",), "label.suspended",
+    return _change_status(label, "geschorst", by, reason, "schorsen", "label.suspended",
                           _l("Uw label is geschorst"))
 
 
 def withdraw_label(label: Label, by, reason: str) -> Label:
-    return _change_status(label, "ingetrokken", by, reason, ("geldig", "geschorst"), "label.withdrawn",
+    return _change_status(label, "ingetrokken", by, reason, "intrekken", "label.withdrawn",
                           _l("Uw label is ingetrokken"))
 
 
 def reinstate_label(label: Label, by, reason: str) -> Label:
-    if label.valid_until < today():
-        raise LabelError(_("Dit label is verlopen; de organisatie vraagt een nieuw label aan met een zelfscan."))
-    return _change_status(label, "geldig", by, reason, ("geschorst",), "label.reinstated",
+    return _change_status(label, "geldig", by, reason, "herstellen", "label.reinstated",
                           _l("Uw label is weer geldig"))
+
+
+ACTIONS = {"schorsen": suspend_label, "herstellen": reinstate_label, "intrekken": withdraw_label}
+
+
+def change_label_status(label: Label, action: str, by, reason: str) -> Label:
+    """One staff action on a label by name (see ``allowed_actions``)."""
+    if action not in ACTIONS:
+        raise LabelError(_("Kies een handeling."), field="action")
+    return ACTIONS[action](label, by, reason)
 
 
 def expire_labels(on: date | None = None) -> int:

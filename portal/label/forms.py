@@ -43,6 +43,17 @@ class DecisionForm(FlaskForm):
     ], validators=[InputRequired(_l("Kies een besluit."))])
     reason = TextAreaField(_l("Toelichting voor de organisatie"), validators=[Length(max=5000)],
                            description=_l("Verplicht bij aanvullen en afwijzen."))
+    override = TextAreaField(_l("Toch goedkeuren: waarom?"), validators=[Length(max=2000)],
+                             description=_l("Alleen nodig als er nog bewijsstukken of vragen open staan. "
+                                            "De reden komt in het auditlog."))
+
+
+VERDICT_LABELS = {"voldoet": _l("Voldoet"), "aanvullen": _l("Aanvullen"), "nvt": _l("Niet van toepassing")}
+
+
+class VerdictForm(FlaskForm):
+    verdict = RadioField(_l("Oordeel"), choices=list(VERDICT_LABELS.items()),
+                         validators=[InputRequired(_l("Kies een oordeel."))])
 
 
 class EvidenceStateForm(FlaskForm):

@@ -28,6 +28,8 @@ OPEN_STATUSES = ("concept", "ingediend", "in_behandeling", "wijzigingen_gevraagd
 CLOSED_STATUSES = ("goedgekeurd", "afgewezen")
 LABEL_STATUSES = ("geldig", "geschorst", "ingetrokken", "verlopen")
 EVIDENCE_STATES = ("nieuw", "klaar", "aanvullen")
+# St. MBO's verdict on one question of a submitted assessment ("" = none yet).
+VERDICTS = ("voldoet", "aanvullen", "nvt")
 
 
 def _new_key() -> str:
@@ -137,6 +139,8 @@ class Assessment(db.Model):
     decided_at = mapped_column(UTCDateTime, nullable=True)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), nullable=True)
     decision_reason: Mapped[str] = mapped_column(Text, default="")
+    # Why the reviewer approved although evidence or verdicts were open (also in the audit log).
+    approval_override: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     organisation = relationship("Organisation")
     criteria_set: Mapped[CriteriaSet] = relationship()
@@ -166,6 +170,10 @@ class AssessmentAnswer(db.Model):
     explanation: Mapped[str] = mapped_column(Text, default="")
     updated_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), nullable=True)
+    # The reviewer's verdict on this question: voldoet, aanvullen, nvt (niet van toepassing) or "" (none yet).
+    verdict: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    verdict_at = mapped_column(UTCDateTime, nullable=True)
+    verdict_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), nullable=True)
 
     assessment: Mapped[Assessment] = relationship(back_populates="answers")
     criterion: Mapped[LabelCriterion] = relationship()

@@ -20,6 +20,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from portal.actions import attempt
 from portal.database import contains, paginate, utcnow
 from portal.extensions import db
 from portal.label import (
@@ -33,6 +34,7 @@ from portal.label import (
 from portal.label import evidence as files
 from portal.label.errors import LabelError
 from portal.label.forms import (
+    VERDICT_LABELS,
     CommentForm,
     CriterionForm,
     DecisionForm,
@@ -44,6 +46,7 @@ from portal.label.forms import (
     SetForm,
     StartForm,
     ThemeForm,
+    VerdictForm,
     VersionForm,
 )
 from portal.label.history import label_status_of, label_status_on, status_of, today, verification_path
@@ -366,7 +369,11 @@ def review_detail(assessment_id):
 
 
 def _render_review(item, decision, status=200):
+    allowed = review.allowed_decisions(item)
+    decision.decision.choices = [c for c in decision.decision.choices if c[0] in allowed]
     return render_template("label/review.html", item=item, score=score_assessment(item),
+                           blockers=review.approval_blockers(item) if item.status == "in_behandeling" else [],
+                           verdict_labels=VERDICT_LABELS,
                            answers=assessments.answers_by_criterion(item), threads=_threads(item),
                            decision=decision, take_form=VersionForm(), comment_form=CommentForm(),
                            state_form=EvidenceStateForm(), status_labels=assessments.STATUS_LABELS,
@@ -397,9 +404,11 @@ def decide(assessment_id):
     if not form.validate_on_submit():
         return _render_review(item, form, 400)
     version = _version(form.version.data)
-    try:
+    message = ""
+    with attempt(form) as done:
         if form.decision.data == "goedkeuren":
-            result = review.approve(item, current_user, form.reason.data, version=version)
+            result = review.approve(item, current_user, form.reason.data, version=version,
+                                    override=form.override.data or "")
             message = _("Goedgekeurd. Label %(number)s is toegekend.", number=result.certificate_number)
         elif form.decision.data == "afwijzen":
             review.reject(item, current_user, form.reason.data, version=version)
@@ -407,15 +416,29 @@ def decide(assessment_id):
         else:
             review.request_changes(item, current_user, form.reason.data, version=version)
             message = _("De organisatie is gevraagd de zelfscan aan te vullen.")
-    except LabelError as exc:
-        db.session.rollback()
-        item = _staff_assessment(assessment_id)
-        form.form_errors.append(str(exc))
-        form.version.data = str(item.version)
-        return _render_review(item, form, 409 if exc.conflict else 400)
-    db.session.commit()
-    flash(message, "success")
-    return redirect(url_for("label.review_detail", assessment_id=assessment_id))
+    if done:
+        flash(message, "success")
+        return redirect(url_for("label.review_detail", assessment_id=assessment_id))
+    item = _staff_assessment(assessment_id)
+    form.version.data = str(item.version)
+    return _render_review(item, form, 409 if done.refusal.conflict else 400)
+
+
+@bp.route("/beoordeling/<int:assessment_id>/vraag/<int:criterion_id>/oordeel", methods=["POST"])
+@requires(*STAFF_ROLES)
+def verdict(assessment_id, criterion_id):
+    """The reviewer's verdict on one question (voldoet, aanvullen, niet van toepassing)."""
+    item = _staff_assessment(assessment_id)
+    criterion = _criterion_of(item, criterion_id)
+    form = VerdictForm()
+    if form.validate_on_submit():
+        with attempt() as done:
+            review.set_verdict(item, criterion, form.verdict.data, current_user)
+        if done:
+            flash(_("Het oordeel over de vraag is opgeslagen."), "success")
+    else:
+        flash(_("Kies een oordeel."), "error")
+    return redirect(url_for("label.review_detail", assessment_id=assessment_id) + f"#vraag-{criterion_id}")
 
 
 @bp.route("/beoordeling/<int:assessment_id>/vraag/<int:criterion_id>/opmerking", methods=["POST"])
@@ -485,23 +508,22 @@ def labels():
 def label_detail(label_id):
     label = get_or_404(Label, label_id)
     form = LabelStatusForm()
+    allowed = awards.allowed_actions(label)
     status = 200
     if form.validate_on_submit():
-        action = {"schorsen": awards.suspend_label, "intrekken": awards.withdraw_label,
-                  "herstellen": awards.reinstate_label}[form.action.data]
-        try:
-            action(label, current_user, form.reason.data)
-        except LabelError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-            status = 400
-        else:
-            db.session.commit()
+        with attempt(form) as done:
+            awards.change_label_status(label, form.action.data, current_user, form.reason.data)
+        if done:
             flash(_("De status van het label is gewijzigd."), "success")
             return redirect(url_for("label.label_detail", label_id=label_id))
+        label = get_or_404(Label, label_id)
+        allowed = awards.allowed_actions(label)
+        status = 400
     elif request.method == "POST":
         status = 400
-    return render_template("label/label_detail.html", label=label, form=form,
+    # The page offers only what the rules allow (the same function the action checks).
+    form.action.choices = [c for c in form.action.choices if c[0] in allowed]
+    return render_template("label/label_detail.html", label=label, form=form, allowed=allowed,
                            snapshot=label_status_of(label.organisation_id)), status
 
 

@@ -8,13 +8,14 @@ from wtforms import (
     DateField,
     DecimalField,
     EmailField,
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.extensions import db
@@ -132,6 +133,12 @@ class ApplicationForm(PartnerForm):
                                description=_l("Bijvoorbeeld wat u al doet voor inclusief werk en wat u wilt bereiken."))
     accept_terms = BooleanField(_l("Ik ga akkoord met de partnervoorwaarden van St. MBO"),
                                 validators=[DataRequired(_l("U moet akkoord gaan met de partnervoorwaarden."))])
+
+
+class ConfirmForm(PartnerForm):
+    """The confirmation of an irreversible action: posted only from the page that says what will happen."""
+
+    confirm = HiddenField(validators=[AnyOf(["ja"], message=_l("Bevestig de actie op deze pagina."))])
 
 
 class StatusChangeForm(PartnerForm):

@@ -176,7 +176,7 @@ def _check_row(line: int, values: dict, municipalities: dict) -> dict:
     if not clean["name"]:
         problems.append(_("naam ontbreekt"))
     try:
-        clean["kvk"] = normalise_kvk(values.get("kvk"))
+        clean["kvk"] = normalise_kvk(values.get("kvk"), spreadsheet=True)
     except InvalidNumber as exc:
         clean["kvk"] = values.get("kvk", "")
         problems.append(_("KvK-nummer: %(msg)s", msg=str(exc)))

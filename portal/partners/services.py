@@ -306,10 +306,22 @@ def _mail_staff_about_application(org: Organisation, by: User, motivation: str):
                    kind="partners-application-staff", review_url=external_url("partners.applications"))
 
 
+def allowed_actions(org: Organisation) -> list[str]:
+    """The partnership actions staff may take on ``org`` now (approve, refuse, suspend, reinstate, end).
+
+    The one answer for the page (which choices it offers) and for ``change_partnership`` (what it accepts).
+    """
+    return [action for action, spec in TRANSITIONS.items() if org.partner_status in spec[0]]
+
+
 def change_partnership(org: Organisation, action: str, by: User, reason: str = "") -> Organisation:
     """Staff approve, refuse, suspend, reinstate or end a partnership; the organisation is mailed."""
     if action not in TRANSITIONS:
         raise PartnerError(_("Onbekende actie."))
+    if action not in allowed_actions(org):  # the page offered it, so someone else changed the status first
+        raise PartnerError(_("De status van %(org)s is intussen gewijzigd in ‘%(status)s’. Laad de pagina "
+                             "opnieuw en kijk of uw actie nog nodig is.",
+                             org=org.name, status=ref.label_of(ref.PARTNER_STATUSES, org.partner_status)))
     from_statuses, to, reason_required, template, audit_action = TRANSITIONS[action]
     reason = (reason or "").strip()
     if reason_required and not reason:

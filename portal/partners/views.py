@@ -24,6 +24,7 @@ from sqlalchemy import extract, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal import clock
+from portal.actions import attempt
 from portal.audit.models import AuditEntry
 from portal.extensions import db
 from portal.panels import render_panels
@@ -659,7 +660,7 @@ def _detail(org, status_form=None, status=200):
         .options(selectinload(JoinRequest.user)).order_by(JoinRequest.created_at)).all()
     log = db.session.scalars(select(AuditEntry).where(AuditEntry.organisation_id == org.id)
                              .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()).limit(20)).all()
-    allowed = [action for action, spec in services.TRANSITIONS.items() if org.partner_status in spec[0]]
+    allowed = services.allowed_actions(org)
     status_form = status_form or forms.StatusChangeForm()
     status_form.action.choices = [c for c in status_form.action.choices if c[0] in allowed]
     return render_template("partners/partner_detail.html", org=org, memberships=memberships, history=history,
@@ -688,25 +689,51 @@ def staff_job_edit(org_id, job_id):
                      _("De wijzigingen in de baan van %(org)s zijn opgeslagen.", org=org.name), staff=True)
 
 
+@bp.route("/partners/<int(max=2147483647):org_id>/goedkeuren", methods=["GET", "POST"])
+@requires(*STAFF_ROLES)
+def approve(org_id):
+    """Approving an application is irreversible: this page says what happens, the POST on it does it."""
+    org = get_or_404(Organisation, org_id)
+    form = forms.ConfirmForm()
+    status = 200
+    if request.method == "GET" and "approve" not in services.allowed_actions(org):
+        flash(_("De aanvraag van %(org)s is al afgehandeld (status ‘%(status)s’).", org=org.name,
+                status=ref.label_of(ref.PARTNER_STATUSES, org.partner_status)), "error")
+        return redirect(url_for("partners.partner_detail", org_id=org.id))
+    if form.validate_on_submit():
+        with attempt(form) as done:
+            services.change_partnership(org, "approve", _me())
+        if done:
+            flash(_("%(org)s is nu partner. De organisatie is per e-mail ingelicht.", org=org.name), "success")
+            return redirect(url_for("partners.applications"))
+        db.session.refresh(org)
+        status = 409
+    elif request.method == "POST":
+        status = 400
+    members = db.session.scalars(select(Membership).where(Membership.organisation_id == org.id)
+                                 .options(selectinload(Membership.user)).order_by(Membership.id)).all()
+    return render_template("partners/approve.html", org=org, form=form, today=clock.today(), members=members,
+                           allowed=services.allowed_actions(org)), status
+
+
 @bp.route("/partners/<int(max=2147483647):org_id>/status", methods=["POST"])
 @requires(*STAFF_ROLES)
 def change_status(org_id):
     org = get_or_404(Organisation, org_id)
     form = forms.StatusChangeForm()
-    if form.validate_on_submit():
-        try:
-            services.change_partnership(org, form.action.data, _me(), form.reason.data or "")
-        except services.PartnerError as exc:
-            _refuse(form, exc)
-            db.session.refresh(org)
-            return _detail(org, form, 409 if exc.field is None else 400)
-        db.session.commit()
+    if not form.validate_on_submit():
+        return _detail(org, form, 400)
+    if form.action.data == "approve":
+        # Irreversible: approving goes through its confirmation page.
+        return redirect(url_for("partners.approve", org_id=org.id), 303)
+    with attempt(form) as done:
+        services.change_partnership(org, form.action.data, _me(), form.reason.data or "")
+    if done:
         flash(_("De status van %(org)s is nu ‘%(status)s’. De organisatie is per e-mail ingelicht.",
                 org=org.name, status=ref.label_of(ref.PARTNER_STATUSES, org.partner_status)), "success")
-        if request.form.get("next") == "applications":
-            return redirect(url_for("partners.applications"))
         return redirect(url_for("partners.partner_detail", org_id=org.id))
-    return _detail(org, form, 400)
+    db.session.refresh(org)
+    return _detail(org, form, 409 if done.refusal.field is None else 400)
 
 
 # --------------------------------------------------------------------------- import

@@ -204,9 +204,14 @@ def test_complete_evaluation_from_template_to_award(make_page, live_server):
     chair.get_by_role("link", name="Terug naar de procedure").click()
 
     # --- award
-    award = chair.get_by_role("button", name=f"Gunnen aan {names['A']} (nummer één)")
+    award = chair.get_by_role("link", name=f"Gunnen aan {names['A']} (nummer één)")
     award.click()
-    expect(chair.get_by_text("De procedure is gegund; de toezeggingen worden gevolgd.")).to_be_visible()
+    expect(chair.get_by_role("heading", level=1)).to_have_text(f"Gunnen: {title}")
+    expect(chair.locator("main")).to_contain_text("Als u gunt, gebeurt het volgende:")
+    assert_sound_page(chair, "award confirmation")
+    chair.get_by_role("button", name=f"Ja, gunnen aan {names['A']}").click()
+    expect(chair.get_by_text(f"De procedure is gegund aan {names['A']}; de toezeggingen worden gevolgd.")) \
+        .to_be_visible()
     expect(chair.locator(".summary-list")).to_contain_text(f"Gegund aan{names['A']}")
     expect(chair.get_by_text("Deze procedure is afgerond; niets kan meer worden gewijzigd.")).to_be_visible()
     expect(award).to_have_count(0)

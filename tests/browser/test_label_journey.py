@@ -131,9 +131,21 @@ def test_self_assessment_review_award_and_public_verification(make_page, live_se
         evidence.click()
     assert download.value.suggested_filename == "beleid-inclusief-werven.pdf"
 
+    # Approval waits for a verdict per question and a look at every evidence file: give the first verdict
+    # on the page, then approve with a written override for what is still open.
+    first = staff.locator(".verdict-form").first
+    first.get_by_label("Voldoet").check()
+    first.get_by_role("button", name=re.compile("^Oordeel opslaan")).click()
+    expect(staff.get_by_text("Het oordeel over de vraag is opgeslagen.")).to_be_visible()
     decision = staff.locator("section", has=staff.get_by_role("heading", name="Besluit", exact=True))
     decision.get_by_label("Goedkeuren en label toekennen").check()
     decision.get_by_label("Toelichting voor de organisatie").fill("Een overtuigende zelfscan met goed bewijs.")
+    decision.get_by_role("button", name="Besluit vastleggen").click()
+    expect(staff.locator(".error-summary")).to_contain_text("Goedkeuren kan pas als elk bewijsstuk is bekeken")
+    assert_sound_page(staff, "review (approval refused: open items)")
+    decision = staff.locator("section", has=staff.get_by_role("heading", name="Besluit", exact=True))
+    decision.get_by_label("Goedkeuren en label toekennen").check()
+    decision.get_by_label("Toch goedkeuren: waarom?").fill("Overige vragen besproken tijdens het bezoek.")
     decision.get_by_role("button", name="Besluit vastleggen").click()
     flash = staff.get_by_text(re.compile(r"Goedgekeurd\. Label (\S+) is toegekend\."))
     expect(flash).to_be_visible()

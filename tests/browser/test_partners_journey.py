@@ -104,8 +104,11 @@ def test_register_organisation_apply_get_approved_and_log_an_impact_job(make_pag
     assert_sound_page(staff, "partner detail (application)")
     staff.go_back()
 
-    staff.get_by_role("row").filter(has_text=org_name).get_by_role("button", name=f"Goedkeuren {org_name}").click()
-    expect(staff.get_by_text(f"De status van {org_name} is nu ‘Partner’")).to_be_visible()
+    staff.get_by_role("row").filter(has_text=org_name).get_by_role("link", name=f"Goedkeuren {org_name}").click()
+    expect(staff.get_by_role("heading", level=1)).to_have_text(f"Aanvraag goedkeuren: {org_name}")
+    assert_sound_page(staff, "approval confirmation")
+    staff.get_by_role("button", name="Ja, goedkeuren").click()
+    expect(staff.get_by_text(f"{org_name} is nu partner.")).to_be_visible()
     expect(staff.get_by_role("row").filter(has_text=org_name)).to_have_count(0)
     assert_sound_page(staff, "application queue after approval")
 

@@ -187,7 +187,7 @@ def test_partners_actions_are_audited(app, probe, client, make_user, make_org, m
     ok(client.post("/organisatie/gegevens", data=org_form(**{"org-city": "Dordrecht-Oost"})))
 
     officer = as_user(app, staff)
-    ok(officer.post(f"/partners/{org.id}/status", data={"action": "approve", "reason": ""}))
+    ok(officer.post(f"/partners/{org.id}/goedkeuren", data={"confirm": "ja"}))
     ok(officer.post(f"/partners/{org.id}/gegevens", data=org_form(**{"org-contact_name": "Nieuwe Contact"})))
 
     ok(client.post("/organisatie/banen/nieuw", data=job_form()))
@@ -239,7 +239,7 @@ def test_partners_actions_are_audited(app, probe, client, make_user, make_org, m
                                content_type="multipart/form-data"))
     ok(officer.post(response.headers["Location"], data={}))
 
-    probe.check({"partners.start", "partners.apply", "partners.edit_org", "partners.change_status",
+    probe.check({"partners.start", "partners.apply", "partners.edit_org", "partners.approve", "partners.change_status",
                  "partners.staff_edit", "partners.job_new", "partners.job_edit", "partners.job_close",
                  "partners.job_delete", "partners.stageplek_new", "partners.stageplek_edit",
                  "partners.stageplek_publish", "partners.stageplek_delete", "partners.invite",
@@ -322,6 +322,10 @@ def test_label_actions_are_audited(app, probe, client, make_user, make_org, mail
     ok(client.post(f"/label/zelfscan/{item.id}/indienen", data={"version": str(item.version)}))
     ok(officer.post(f"/label/beoordeling/{item.id}/oppakken", data={}))
     ok(officer.post(f"/label/beoordeling/{item.id}/plan", data={"description": "Jobcoach inzetten", "due_on": ""}))
+    for e in db.session.scalars(select(EvidenceFile)).all():
+        ok(officer.post(f"/label/beoordeling/bewijs/{e.id}/status", data={"state": "klaar"}))
+    for c in [c for t in item.criteria_set.themes for c in t.criteria]:
+        ok(officer.post(f"/label/beoordeling/{item.id}/vraag/{c.id}/oordeel", data={"verdict": "voldoet"}))
     db.session.expire_all()
     item = db.session.get(Assessment, item.id)
     ok(officer.post(f"/label/beoordeling/{item.id}/besluit",
@@ -339,7 +343,7 @@ def test_label_actions_are_audited(app, probe, client, make_user, make_org, mail
                  "label.add_criterion", "label.edit_criterion", "label.publish", "label.start", "label.theme",
                  "label.upload_evidence", "label.delete_evidence", "label.org_plan_action", "label.submit",
                  "label.take", "label.staff_comment", "label.evidence_state", "label.decide", "label.org_comment",
-                 "label.staff_plan_action", "label.plan_action_done", "label.label_detail"})
+                 "label.staff_plan_action", "label.plan_action_done", "label.label_detail", "label.verdict"})
 
 
 # --------------------------------------------------------------------------- inkoop
@@ -372,7 +376,11 @@ def test_inkoop_actions_are_audited(app, probe, make_user, make_org, mailbox):
     procedure = db.session.get(Procedure, procedure.id)
     extra = next((c for c in procedure.criteria if c.name == "Extra"), None)
     if extra is not None:
-        ok(client.post(f"{base}/criteria/{extra.id}/verwijderen", data={}))
+        ok(client.post(f"{base}/criteria/{extra.id}/verwijderen", data={"confirm": "ja"}))
+    first = procedure.criteria[0]
+    first_id, original = first.id, first.weight
+    ok(client.post(f"{base}/criteria/{first_id}/gewicht", data={"weight": str(original + 1)}))
+    ok(client.post(f"{base}/criteria/{first_id}/gewicht", data={"weight": str(original)}))
     for user, is_chair in ((chair, "y"), (other, "")):
         ok(client.post(f"{base}/panel", data={"user_id": user.id, "is_chair": is_chair}))
     spare = make_user("inkoop")
@@ -383,7 +391,7 @@ def test_inkoop_actions_are_audited(app, probe, make_user, make_org, mailbox):
     for org, price in zip(bidders, ("125000", "118000", "130000"), strict=True):
         ok(client.post(f"{base}/inschrijvingen/nieuw", data={"kvk": org.kvk, "price": price, "impact_jobs": "3"}))
     bids = db.session.scalars(select(Bid).order_by(Bid.id)).all()
-    ok(client.post(f"{base}/inschrijvingen/{bids[2].id}/verwijderen", data={}))
+    ok(client.post(f"{base}/inschrijvingen/{bids[2].id}/verwijderen", data={"confirm": "ja"}))
     ok(client.post(f"{base}/inschrijvingen/nieuw", data={"kvk": bidders[2].kvk, "price": "130000",
                                                          "impact_jobs": "1"}))
     procedure = db.session.get(Procedure, procedure.id)
@@ -405,7 +413,7 @@ def test_inkoop_actions_are_audited(app, probe, make_user, make_org, mailbox):
                                                         "score": "8", "motivation": "Eens na overleg"}))
     lots = {f"lot-{bid.id}": str(n) for n, bid in enumerate(admitted, start=1)}
     ok(client.post(f"{base}/loting", data=lots), 302, 200, 400)
-    ok(client.post(f"{base}/status", data={"action": "award"}))
+    ok(client.post(f"{base}/gunnen", data={"confirm": "ja"}))
     awarded = db.session.get(Procedure, procedure.id)
     assert awarded.status == "gegund", awarded.status
     winner = db.session.get(Bid, awarded.awarded_bid_id).organisation
@@ -429,7 +437,7 @@ def test_inkoop_actions_are_audited(app, probe, make_user, make_org, mailbox):
     probe.check({"inkoop.new_procedure", "inkoop.edit_procedure", "inkoop.add_panel_member",
                  "inkoop.remove_panel_member", "inkoop.change_status", "inkoop.new_bid", "inkoop.remove_bid",
                  "inkoop.decide_admission", "inkoop.evaluate", "inkoop.consensus",
-                 "inkoop.organisation_commitments", "inkoop.withdraw"})
+                 "inkoop.organisation_commitments", "inkoop.withdraw", "inkoop.award", "inkoop.criterion_weight"})
 
 
 # --------------------------------------------------------------------------- events

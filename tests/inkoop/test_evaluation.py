@@ -131,7 +131,13 @@ def test_consensus_by_the_chair_with_motivation_and_ranking_with_ties(client, ma
     assert "Consensus na overleg over Afval Alfa" in motivations
 
     # Award through the page; then the panel page and report are read-only, and the evaluator page too.
-    response = client.post(f"{base}/status", data={"action": "award"}, follow_redirects=True)
+    response = client.post(f"{base}/status", data={"action": "award"})
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"{base}/gunnen")
+    db.session.refresh(procedure)
+    assert procedure.status == "beoordeling"  # nothing happens without the confirmation
+    page = client.get(f"{base}/gunnen").get_data(as_text=True)
+    assert "Als u gunt, gebeurt het volgende" in page and "Afval Alfa" in page
+    response = client.post(f"{base}/gunnen", data={"confirm": "ja"}, follow_redirects=True)
     assert "gegund" in response.get_data(as_text=True)
     db.session.refresh(procedure)
     assert procedure.status == "gegund" and procedure.awarded_bid_id == bids[0].id
@@ -176,7 +182,7 @@ def test_full_setup_through_the_pages(client, make_user, make_org):
     procedure = db.session.get(procedures.Procedure, procedure_id)
     assert procedure.status == "concept"
     extra = next(c for c in procedure.criteria if c.name == "Duurzaamheid")
-    client.post(f"/inkoop/procedures/{procedure_id}/criteria/{extra.id}/verwijderen")
+    client.post(f"/inkoop/procedures/{procedure_id}/criteria/{extra.id}/verwijderen", data={"confirm": "ja"})
     client.post(f"/inkoop/procedures/{procedure_id}/panel", data={"user_id": chair.id, "is_chair": "y"})
     response = client.post(f"/inkoop/procedures/{procedure_id}/status", data={"action": "open"})
     assert response.status_code == 302
@@ -211,3 +217,34 @@ def test_a_score_saved_meanwhile_in_another_window_is_a_refusal_not_an_error(mak
         evaluation.save_scores(procedure, other, {(bids[0].id, quality.id): ("8", "Tweede venster")})
     db.session.rollback()
     assert db.session.scalar(db.select(EvaluatorScore.motivation)) == "Eerste venster"
+
+
+def test_a_draft_stays_private_until_its_author_submits(client, make_user, make_org):
+    """The chair (submitted) sees who has submitted, never another member's saved draft: page, report, XLSX."""
+    procedure, bids, buyer, chair, other, outsider = setup_panel(make_user, make_org)
+    base = f"/inkoop/procedures/{procedure.id}"
+    login(client, other.email)
+    response = client.post(f"{base}/beoordelen", data={**score_form(procedure, bids, [2, 4, 6],
+                                                                      motivation="CONCEPT-VAN-LID"),
+                                                        "action": "save"})
+    assert response.status_code == 302
+    client.post("/account/uitloggen")
+
+    login(client, chair.email)
+    response = client.post(f"{base}/beoordelen", data={**score_form(procedure, bids, [8, 6, 6]), "action": "submit"})
+    assert response.status_code == 302
+    for url in (f"{base}/panelscores", f"{base}/rapport"):
+        page = client.get(url).get_data(as_text=True)
+        assert "CONCEPT-VAN-LID" not in page, url
+        assert "nog niet ingediend" in page, url
+    workbook = load_workbook(io.BytesIO(client.get(f"{base}/rapport.xlsx").data))
+    cells = [str(c.value) for ws in workbook.worksheets for row in ws.iter_rows() for c in row if c.value]
+    assert not any("CONCEPT-VAN-LID" in c for c in cells)
+    assert "nog niet ingediend" in cells
+    client.post("/account/uitloggen")
+
+    # Once the member submits, the scores are there for the panel.
+    login(client, other.email)
+    client.post(f"{base}/beoordelen", data={**score_form(procedure, bids, [2, 4, 6], motivation="CONCEPT-VAN-LID"),
+                                            "action": "submit"})
+    assert "CONCEPT-VAN-LID" in client.get(f"{base}/panelscores").get_data(as_text=True)

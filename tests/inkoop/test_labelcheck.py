@@ -44,12 +44,13 @@ def test_search_by_kvk_or_name_with_status_today_and_on_a_date(client, login_as,
 MESSY_CSV = (
     "\ufeffLeverancier;KvK nummer ;Plaats\n"
     "Groenbedrijf Merwede;27 31 23 45;Dordrecht\n"
-    "Zonder label;1234567;Zwijndrecht\n"          # leading zero lost in a spreadsheet
-    "Typfout;2731234;Dordrecht\n"                 # 7 digits: becomes 02731234, unknown
+    "Zonder label;1234567;Zwijndrecht\n"          # leading zero lost in a spreadsheet: refused, not padded
+    "Typfout;2731234;Dordrecht\n"                 # 7 digits: a typo, refused (padding would name another org)
     "Letters;KVK-ONBEKEND;Dordrecht\n"
     "Leeg;;Papendrecht\n"
     "Dubbel;27312345;Dordrecht\n"
     "Float;27312345.0;Dordrecht\n"
+    "Onbekend;02731234;Dordrecht\n"
     ";;\n"
 )
 
@@ -66,9 +67,10 @@ def test_bulk_check_with_a_messy_csv(client, login_as, make_org):
     assert response.status_code == 200
     rows = labelcheck.bulk_check(labelcheck.read_supplier_file("x.csv", MESSY_CSV.encode("utf-8")), today)
     assert [(r.line, r.kvk, r.verdict) for r in rows] == [
-        (2, "27312345", "label"), (3, "01234567", "geen"), (4, "02731234", "onbekend"), (5, "", "ongeldig"),
-        (6, "", "ongeldig"), (7, "27312345", "dubbel"), (8, "27312345", "dubbel")]
+        (2, "27312345", "label"), (3, "", "ongeldig"), (4, "", "ongeldig"), (5, "", "ongeldig"),
+        (6, "", "ongeldig"), (7, "27312345", "dubbel"), (8, "27312345", "dubbel"), (9, "02731234", "onbekend")]
     assert "regel 2" in rows[5].problem
+    assert "de 0 aan het begin weggevallen" in rows[1].problem
     page = response.get_data(as_text=True)
     assert "Onbekend in het portaal" in page and "Ongeldig KvK-nummer" in page and "OMI-2025-0042" in page
 
@@ -79,7 +81,7 @@ def test_bulk_check_with_a_messy_csv(client, login_as, make_org):
     sheet = load_workbook(io.BytesIO(download.data)).active
     values = list(sheet.iter_rows(min_row=3, values_only=True))
     assert values[0][3:5] == ("Groenbedrijf Merwede", "Heeft het label")
-    assert values[2][4] == "Onbekend in het portaal" and values[3][4] == "Ongeldig KvK-nummer"
+    assert values[1][4] == "Ongeldig KvK-nummer" and values[7][4] == "Onbekend in het portaal"
 
 
 def test_bulk_check_with_xlsx_numbers_and_a_date_in_the_past(client, login_as, make_org):
@@ -124,7 +126,7 @@ def test_bulk_check_refuses_unreadable_files_with_a_message(client, login_as):
 def test_bulk_check_from_the_command_line(runner, make_org, tmp_path):
     make_org(name="Zonder label BV", kvk="01234567", status="geen")
     source = tmp_path / "lijst.csv"
-    source.write_text("KvK\n1234567\n99999999\nabc\n", encoding="utf-8")
+    source.write_text("KvK\n01234567\n99999999\nabc\n1234567\n", encoding="utf-8")
     out = tmp_path / "uitkomst.xlsx"
     result = runner.invoke(args=["inkoop", "labelcheck", str(source), "--op", "2025-06-30", "--out", str(out)])
     assert result.exit_code == 0, result.output

@@ -51,8 +51,11 @@ def test_bids_zero_price_refused_unknown_kvk_registered_duplicates_refused(make_
         procedures.enter_bid(procedure, by=buyer, kvk=known.kvk, price=D(0))
     assert refused.value.field == "price"
     with pytest.raises(ProcedureError, match="Vul ook de naam"):
-        procedures.enter_bid(procedure, by=buyer, kvk="1234567", price=D(10))
-    bid = procedures.enter_bid(procedure, by=buyer, kvk="1234567", name="Nieuw Schoon BV", price=D(10))
+        procedures.enter_bid(procedure, by=buyer, kvk="0123 4567", price=D(10))
+    with pytest.raises(ProcedureError, match="8 cijfers") as refused:  # 7 digits are never padded
+        procedures.enter_bid(procedure, by=buyer, kvk="1234567", name="Nieuw Schoon BV", price=D(10))
+    assert refused.value.field == "kvk"
+    bid = procedures.enter_bid(procedure, by=buyer, kvk="01234567", name="Nieuw Schoon BV", price=D(10))
     db.session.commit()
     newcomer = db.session.scalar(select(Organisation).where(Organisation.kvk == "01234567"))
     assert bid.organisation_id == newcomer.id and newcomer.partner_status == "geen"

@@ -86,3 +86,18 @@ def submitted(member_org):
     assessments.submit_assessment(item, user)
     db.session.commit()
     return assessments.load(item.id)
+
+
+def review_all(assessment, staff, verdict="voldoet"):
+    """Look at every evidence file (klaar) and give every question a verdict, as a reviewer does on the page."""
+    from portal.label import review
+
+    item = assessments.load(assessment.id)
+    for theme in item.criteria_set.themes:
+        for criterion in theme.criteria:
+            answer = assessments.answers_by_criterion(item).get(criterion.id)
+            for evidence in (answer.evidence if answer else []):
+                review.set_evidence_state(evidence, "klaar", staff)
+            review.set_verdict(item, criterion, verdict, staff)
+    db.session.commit()
+    return assessments.load(assessment.id)

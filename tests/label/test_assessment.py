@@ -7,7 +7,7 @@ from portal.label import assessments, review
 from portal.label.errors import LabelError
 from portal.label.models import Assessment
 from tests.conftest import login
-from tests.label.conftest import FULL, answer_all
+from tests.label.conftest import FULL, answer_all, review_all
 
 
 def test_one_open_assessment_per_organisation(member_org, client):
@@ -95,6 +95,7 @@ def test_renewal_starts_prefilled_from_the_last_approved(member_org, staff):
     item = answer_all(item, member, FULL)
     assessments.submit_assessment(item, member)
     review.start_review(item, staff)
+    review_all(item, staff)
     review.approve(assessments.load(item.id), staff)
     db.session.commit()
 

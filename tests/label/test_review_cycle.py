@@ -8,7 +8,7 @@ from portal.extensions import db
 from portal.label import assessments
 from portal.label.models import Assessment, Label
 from tests.conftest import Mailbox, login
-from tests.label.conftest import FULL, answer_all
+from tests.label.conftest import FULL, answer_all, review_all
 
 
 def test_full_review_cycle_with_mails(app, client, make_user, member_org, staff, mailbox):
@@ -76,6 +76,7 @@ def test_full_review_cycle_with_mails(app, client, make_user, member_org, staff,
     client.post(f"/label/zelfscan/{item.id}/indienen", data={"version": str(version)})
     assert db.session.get(Assessment, item.id).status == "ingediend"
     reviewer.post(f"/label/beoordeling/{item.id}/oppakken")
+    review_all(item, staff)
     version = db.session.get(Assessment, item.id).version
     response = reviewer.post(f"/label/beoordeling/{item.id}/besluit",
                              data={"version": str(version), "decision": "goedkeuren", "reason": ""})
@@ -121,6 +122,7 @@ def test_second_staff_member_gets_a_clear_message(app, submitted, make_user):
     response = second.post(f"/label/beoordeling/{submitted.id}/oppakken", follow_redirects=True)
     assert "al opgepakt of afgehandeld" in response.get_data(as_text=True)
 
+    review_all(submitted, make_user("mbo_staff"))
     # Both have the decision form open at the same version; the second decision is refused.
     version = db.session.get(Assessment, submitted.id).version
     one = first.post(f"/label/beoordeling/{submitted.id}/besluit",
@@ -147,3 +149,50 @@ def test_approval_is_refused_below_the_label_rule(app, client, member_org, staff
                            data={"version": str(version), "decision": "goedkeuren", "reason": ""})
     assert response.status_code == 400 and "labelregel" in response.get_data(as_text=True)
     assert db.session.get(Assessment, item.id).status == "in_behandeling"
+    # Below the rule the page does not offer approval at all (the same function the rule checks).
+    page = client.get(f"/label/beoordeling/{item.id}").get_data(as_text=True)
+    assert 'value="goedkeuren"' not in page and 'value="afwijzen"' in page
+
+
+def test_approval_waits_for_every_evidence_file_and_every_verdict(app, client, submitted, staff, member_org):
+    """Unreviewed evidence or a question without a verdict blocks approval; an override needs a written reason."""
+    org, member = member_org
+    login(client, staff.email)
+    client.post(f"/label/beoordeling/{submitted.id}/oppakken")
+    item = assessments.load(submitted.id)
+
+    def approve(**extra):
+        version = db.session.get(Assessment, item.id).version
+        return client.post(f"/label/beoordeling/{item.id}/besluit",
+                           data={"version": str(version), "decision": "goedkeuren", "reason": "", **extra})
+
+    response = approve()
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "is nog niet bekeken" in text and "geef een oordeel" in text
+    assert db.session.scalar(select(Label)) is None
+
+    # Verdicts per question through the page; evidence still unseen keeps blocking.
+    criteria = [c for t in item.criteria_set.themes for c in t.criteria]
+    for c in criteria:
+        response = client.post(f"/label/beoordeling/{item.id}/vraag/{c.id}/oordeel", data={"verdict": "voldoet"})
+        assert response.status_code == 302
+    response = client.post(f"/label/beoordeling/{item.id}/vraag/{criteria[1].id}/oordeel", data={"verdict": "nvt"})
+    page = client.get(f"/label/beoordeling/{item.id}").get_data(as_text=True)
+    assert "Niet van toepassing" in page and "geef een oordeel" not in page
+    assert approve().status_code == 400
+
+    evidence = [e for a in item.answers for e in a.evidence]
+    client.post(f"/label/beoordeling/bewijs/{evidence[0].id}/status", data={"state": "aanvullen"})
+    response = approve()
+    assert response.status_code == 400 and "moet aangevuld worden" in response.get_data(as_text=True)
+    client.post(f"/label/beoordeling/bewijs/{evidence[0].id}/status", data={"state": "klaar"})
+    client.post(f"/label/beoordeling/{item.id}/vraag/{criteria[0].id}/oordeel", data={"verdict": "aanvullen"})
+    assert approve().status_code == 400
+
+    # An override with a written reason approves, and the audit log keeps the reason and what was open.
+    response = approve(override="Beleid is mondeling toegelicht tijdens het bezoek.")
+    assert response.status_code == 302
+    assert db.session.get(Assessment, item.id).approval_override.startswith("Beleid is mondeling")
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "label.approval_override"))
+    assert "Beleid is mondeling" in entry.summary and "aanvullen" in str(entry.changes)

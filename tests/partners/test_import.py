@@ -14,7 +14,7 @@ from portal.partners.services import partner_status_on
 HEADER = "naam;KvK-nummer;straat;postcode;plaats;gemeente;sector;grootte;email;status;partner sinds\n"
 ROWS = [
     "Bouwbedrijf Noordendijk;24111111;Noordendijk 1;3311ab;Dordrecht;Dordrecht;Bouw en infra;10-49;info@nd.example;partner;01-03-2024",
-    "Zorg Sliedrecht;2422222;Kerkbuurt 2;3361 AB;Sliedrecht;Sliedrecht;zorg;250;;partner;2025-02-01",
+    "Zorg Sliedrecht;02422222;Kerkbuurt 2;3361 AB;Sliedrecht;Sliedrecht;zorg;250;;partner;2025-02-01",
     "Foute KvK BV;1234;Straat 3;3311 AB;Dordrecht;Dordrecht;;;;;",
     "Foute Postcode BV;24333333;Straat 4;33 AB;Dordrecht;Dordrecht;;;;;",
     "Rotterdam BV;24444444;Coolsingel 5;3011 AD;Rotterdam;Rotterdam;;;;;",
@@ -60,7 +60,7 @@ def test_preview_shows_every_problem_and_imports_nothing_yet(staff_client, make_
     batch = db.session.scalar(select(ImportBatch))
     rows = {row["line"]: row for row in batch.rows}
     assert rows[2]["clean"]["postcode"] == "3311 AB" and not rows[2]["problems"]
-    assert rows[3]["clean"]["kvk"] == "02422222"  # the lost leading zero comes back
+    assert rows[3]["clean"]["kvk"] == "02422222"
     assert rows[9]["action"] == "bijwerken"
 
 
@@ -178,3 +178,13 @@ def test_discarding_a_batch_imports_nothing(staff_client):
     assert db.session.scalar(select(ImportBatch)).status == "discarded"
     assert db.session.scalar(select(func.count()).select_from(Organisation)) == 0
     assert staff_client.post(location, data={"confirm": "1"}).status_code == 409
+
+
+def test_a_row_that_lost_its_leading_zero_is_refused_with_the_likely_cause(staff_client, make_org):
+    """Seven digits are never padded: the row is refused and says the spreadsheet probably dropped the 0."""
+    make_org(name="Zorg Sliedrecht", kvk="02422222")
+    rows = ["Zorg Sliedrecht;2422222;Kerkbuurt 2;3361 AB;Sliedrecht;Sliedrecht;zorg;250;;partner;2025-02-01"]
+    page = staff_client.get(upload(staff_client, csv_bytes(rows)).headers["Location"]).get_data(as_text=True)
+    assert "Een KvK-nummer heeft 8 cijfers; hier staan er 7." in page
+    batch = db.session.scalar(select(ImportBatch))
+    assert batch.rows[0]["problems"] and batch.rows[0]["action"] != "bijwerken"

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from portal import clock
 from portal.audit.models import AuditEntry
 from portal.extensions import db
 from portal.partners import services
@@ -39,10 +40,21 @@ def test_apply_then_staff_approve_with_mails_and_audit(app, client, make_user, m
     login(staff_client, staff.email)
     queue = staff_client.get("/partners/aanvragen").get_data(as_text=True)
     assert "Schoonmaak Crabbehof" in queue
+    # Approving is irreversible: the list links to a page that says what will happen; only its POST approves.
+    assert f"/partners/{org.id}/goedkeuren" in queue
     response = staff_client.post(f"/partners/{org.id}/status", data={"action": "approve"})
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"/partners/{org.id}/goedkeuren")
+    page = staff_client.get(f"/partners/{org.id}/goedkeuren").get_data(as_text=True)
+    assert "Als u goedkeurt, gebeurt het volgende" in page and owner.email in page
+    db.session.refresh(org)
+    assert org.partner_status == "aanvraag"
+    assert staff_client.post(f"/partners/{org.id}/goedkeuren", data={}).status_code == 400
+    db.session.refresh(org)
+    assert org.partner_status == "aanvraag"
+    response = staff_client.post(f"/partners/{org.id}/goedkeuren", data={"confirm": "ja"})
     assert response.status_code == 302
     db.session.refresh(org)
-    assert org.partner_status == "partner" and org.partner_since == date.today()
+    assert org.partner_status == "partner" and org.partner_since == clock.today()
     mail = mailbox.last_to(owner.email)
     assert mail["Subject"] == "Welkom als partner van St. MBO"
     assert "/organisatie" in Mailbox.text(mail)
@@ -114,8 +126,8 @@ def test_second_staff_member_approving_gets_a_clear_message(app, make_user, make
     # Both opened the detail page while the application was open.
     assert "Goedkeuren" in first.get(f"/partners/{org.id}").get_data(as_text=True)
     assert "Goedkeuren" in second.get(f"/partners/{org.id}").get_data(as_text=True)
-    assert first.post(f"/partners/{org.id}/status", data={"action": "approve"}).status_code == 302
-    response = second.post(f"/partners/{org.id}/status", data={"action": "approve"})
+    assert first.post(f"/partners/{org.id}/goedkeuren", data={"confirm": "ja"}).status_code == 302
+    response = second.post(f"/partners/{org.id}/goedkeuren", data={"confirm": "ja"})
     assert response.status_code == 409
     assert "intussen gewijzigd in ‘Partner’" in response.get_data(as_text=True)
     approvals = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "partnership.approved")).all()
@@ -140,7 +152,7 @@ def test_two_approvals_at_the_same_moment_change_the_status_once(app, make_user,
     def approve(c):
         with app.app_context():
             barrier.wait()
-            results.append(c.post(f"/partners/{org_id}/status", data={"action": "approve"}).status_code)
+            results.append(c.post(f"/partners/{org_id}/goedkeuren", data={"confirm": "ja"}).status_code)
             db.session.remove()
 
     threads = [threading.Thread(target=approve, args=(c,)) for c in clients]

@@ -144,3 +144,18 @@ def test_pages_need_an_organisation_or_a_login(client, login_as):
     response = client.get("/organisatie")
     assert response.status_code == 302 and response.headers["Location"].endswith("/organisatie/aanmelden")
     assert client.get("/organisatie/aanmelden").status_code == 200
+
+
+def test_a_seven_digit_kvk_is_refused_never_padded(client, login_as, make_org):
+    """Registration and the join request refuse 7 digits (a dropped digit would name another organisation)."""
+    login_as("ondernemer")
+    make_org(name="Nul Vooraan BV", kvk="01234567")
+    response = client.post("/organisatie/aanmelden", data=org_form(**{"org-kvk": "1234567"}))
+    assert response.status_code == 400
+    assert "Een KvK-nummer heeft 8 cijfers." in response.get_data(as_text=True)
+    assert db.session.scalar(select(db.func.count()).select_from(Organisation)) == 1
+    # A join request with 7 digits does not find the organisation whose number starts with a 0.
+    response = client.post("/organisatie/aansluiten", data={"join-kvk": "1234567"})
+    assert response.status_code == 400
+    assert "Een KvK-nummer heeft 8 cijfers." in response.get_data(as_text=True)
+    assert db.session.scalar(select(db.func.count()).select_from(JoinRequest)) == 0
