@@ -24,6 +24,7 @@ BLUEPRINTS = [
     ("portal.events.views", "bp"),
     ("portal.api.views", "bp"),
     ("portal.dashboard.views", "bp"),
+    ("portal.privacy.views", "bp"),
 ]
 
 
