@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, null, or_, select, update
 
 from portal.audit.models import AuditEntry
 from portal.audit.services import record
@@ -55,10 +55,10 @@ def clear_mail(today: date) -> tuple[int, int]:
     removed = db.session.execute(delete(OutboxMessage).where(
         OutboxMessage.status != "pending", OutboxMessage.created_at < row_cutoff)).rowcount
     cleared = db.session.execute(
+        # Every message has a text body, so an empty one marks a message already cleared.
         update(OutboxMessage).where(OutboxMessage.status != "pending", OutboxMessage.created_at < body_cutoff,
-                                    or_(OutboxMessage.body_text != "", OutboxMessage.body_html.is_not(None),
-                                        OutboxMessage.attachments.is_not(None)))
-        .values(body_text="", body_html=None, attachments=None).execution_options(synchronize_session=False)).rowcount
+                                    OutboxMessage.body_text != "")
+        .values(body_text="", body_html=None, attachments=null()).execution_options(synchronize_session=False)).rowcount
     return cleared, removed
 
 
