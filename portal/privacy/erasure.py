@@ -86,6 +86,11 @@ def erase_account(user: User, by: User, reason: str = "") -> None:
     (a request on the account page) or St. MBO (a request received by mail; ``reason`` says which)."""
     if is_erased(user):
         raise PrivacyError(_("Dit account is al verwijderd."))
+    if user.has_role("admin") and not db.session.scalar(
+            select(func.count()).select_from(UserRole).join(User, User.id == UserRole.user_id)
+            .where(UserRole.role == "admin", User.active.is_(True), User.id != user.id)):
+        raise PrivacyError(_("Dit is het laatste beheerdersaccount van het portaal. Geef eerst iemand anders de "
+                             "rol admin."))
     blocking = handover_needed(user)
     if blocking:
         names = ", ".join(org.name for org in blocking)

@@ -2,6 +2,7 @@
 organisation and the procurement record keep stays, under a pseudonym; the last beheerder hands over first."""
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import JSON, String, Text, cast, func, or_, select
 
 from portal.audit.models import AuditEntry
@@ -171,3 +172,14 @@ def test_a_public_registrant_downloads_and_erases_through_the_personal_link(app,
     assert hits("bea@example.nl", "Bea Bezoeker-Publiek") == []
     assert db.session.get(Registration, registration.id).anonymised_at is not None
     assert client.get(f"/privacy/aanmelding/{token}").status_code == 404
+
+
+def test_the_last_admin_of_the_portal_cannot_erase_themselves(app, make_user):
+    admin = make_user("admin")
+    with pytest.raises(erasure.PrivacyError, match="laatste beheerdersaccount"):
+        erasure.erase_account(admin, admin)
+    db.session.rollback()
+    make_user("admin")
+    erasure.erase_account(db.session.get(User, admin.id), db.session.get(User, admin.id))
+    db.session.commit()
+    assert erasure.is_erased(db.session.get(User, admin.id))
