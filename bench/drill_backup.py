@@ -38,20 +38,20 @@ def config(url, uploads):
             "PORTAL_BASE_URL": "http://localhost", "RATELIMIT_ENABLED": False, "DASHBOARD_CACHE_SECONDS": 0}
 
 
-def fresh_database(kind, name, folder):
+def fresh_database(kind, name, folder, pg_url=PG_URL):
     if kind == "sqlite":
         return "sqlite:///" + os.path.join(folder, f"{name}.db")
-    admin = create_engine(make_url(PG_URL).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    admin = create_engine(make_url(pg_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
-    return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    return make_url(pg_url).set(database=name).render_as_string(hide_password=False)
 
 
-def drop_database(kind, name):
+def drop_database(kind, name, pg_url=PG_URL):
     if kind == "postgres":
-        admin = create_engine(make_url(PG_URL).set(database="postgres"), isolation_level="AUTOCOMMIT")
+        admin = create_engine(make_url(pg_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
@@ -154,7 +154,7 @@ def write_one(kind, n, seq, rng, log, staff_id, items):
             log.rolled_back.append(("account", f"halfweg-{n}@drill.nl"))
 
 
-def run(kind, name, orgs, seconds):
+def run(kind, name, orgs, seconds, pg_url=PG_URL):
     from flask_migrate import upgrade
 
     from portal import create_app
@@ -162,8 +162,8 @@ def run(kind, name, orgs, seconds):
     from portal.extensions import db
 
     folder = tempfile.mkdtemp(prefix="drill-backup-")
-    source_url = fresh_database(kind, name, folder)
-    target_url = fresh_database(kind, f"{name}_restore", folder)
+    source_url = fresh_database(kind, name, folder, pg_url)
+    target_url = fresh_database(kind, f"{name}_restore", folder, pg_url)
     source = create_app(config(source_url, os.path.join(folder, "uploads")))
     summary = {"database": kind, "orgs": orgs}
     try:
@@ -215,8 +215,8 @@ def run(kind, name, orgs, seconds):
         with source.app_context():
             db.engine.dispose()
     finally:
-        drop_database(kind, name)
-        drop_database(kind, f"{name}_restore")
+        drop_database(kind, name, pg_url)
+        drop_database(kind, f"{name}_restore", pg_url)
         shutil.rmtree(folder, ignore_errors=True)
     return summary
 
