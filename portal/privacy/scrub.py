@@ -5,6 +5,7 @@ added later is covered without a change here; tests search every text column aft
 """
 import json
 import re
+from functools import reduce
 
 from sqlalchemy import JSON, String, Text, cast, func, or_, select, update
 
@@ -23,15 +24,22 @@ def replacements(email: str, name: str, email_pseudonym: str, name_pseudonym: st
     return found
 
 
-def _text_columns():
+def _text_columns(shortest: int):
+    """Per table, its text and JSON columns long enough to hold a needle of ``shortest`` characters."""
     for table in db.metadata.sorted_tables:
         if not table.primary_key.columns:
             continue
+        columns = []
         for column in table.columns:
-            if isinstance(column.type, String | Text) and not column.primary_key and not column.foreign_keys:
-                yield table, column, False
+            if column.primary_key or column.foreign_keys:
+                continue
+            if isinstance(column.type, String | Text):
+                if column.type.length is None or column.type.length >= shortest:
+                    columns.append((column, False))
             elif isinstance(column.type, JSON):
-                yield table, column, True
+                columns.append((column, True))
+        if columns:
+            yield table, columns
 
 
 def _replace(value, pattern, lookup):
@@ -56,18 +64,27 @@ def scrub_everywhere(found: dict[str, str]) -> int:
     pattern = re.compile("|".join(re.escape(n) for n in needles), re.IGNORECASE)
     lookup = {n.lower(): v for n, v in found.items()}
     changed = 0
-    for table, column, is_json in _text_columns():
-        text_of = func.lower(cast(column, Text)) if is_json else func.lower(column)
-        searched = needles + ([json.dumps(n)[1:-1] for n in needles if json.dumps(n)[1:-1] != n] if is_json else [])
-        conditions = [text_of.contains(n.lower(), autoescape=True) for n in searched]
+    escaped = [json.dumps(n)[1:-1] for n in needles]
+    # One scan per table: the rows where any of its text columns holds a needle.
+    for table, columns in _text_columns(min(len(n) for n in needles)):
+        # All the row's text in one lowered string, so each row costs one lower() and a LIKE per needle.
+        parts = [func.coalesce(cast(column, Text) if is_json else column, "") for column, is_json in columns]
+        combined = func.lower(reduce(lambda a, b: a.concat("\x1f").concat(b), parts))
+        searched = needles + [e for e in escaped if e not in needles]
+        conditions = [combined.contains(n.lower(), autoescape=True) for n in searched]
         pk = list(table.primary_key.columns)
-        rows = db.session.execute(select(*pk, column).where(or_(*conditions))).all()
-        for row in rows:
-            new = _replace(row[-1], pattern, lookup)
-            if not is_json and column.type.length:
-                new = new[:column.type.length]
-            if new != row[-1]:
-                db.session.execute(update(table).where(*[c == v for c, v in zip(pk, row[:-1], strict=True)])
-                                   .values({column.name: new}))
+        for row in db.session.execute(select(*pk, *[c for c, _j in columns]).where(or_(*conditions))).all():
+            values = {}
+            for (column, is_json), old in zip(columns, row[len(pk):], strict=True):
+                if old is None:
+                    continue
+                new = _replace(old, pattern, lookup)
+                if not is_json and column.type.length:
+                    new = new[:column.type.length]
+                if new != old:
+                    values[column.name] = new
+            if values:
+                db.session.execute(update(table).where(*[c == v for c, v in zip(pk, row[:len(pk)], strict=True)])
+                                   .values(values))
                 changed += 1
     return changed
