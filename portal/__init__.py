@@ -26,6 +26,7 @@ BLUEPRINTS = [
     ("portal.api.views", "bp"),
     ("portal.dashboard.views", "bp"),
     ("portal.programme.views", "bp"),
+    ("portal.privacy.views", "bp"),
 ]
 
 

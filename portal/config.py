@@ -83,6 +83,14 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # How long the public register keeps which organisations fill a page, per search (seconds; 0: search every view).
         "REGISTER_CACHE_SECONDS": int(env.get("REGISTER_CACHE_SECONDS", "60")),
         "EVENT_PURGE_MONTHS": int(env.get("EVENT_PURGE_MONTHS", "6")),
+        # The retention schedule (portal/privacy/schedule.py; shown on /privacy, enforced by `privacy retention`).
+        "PRIVACY_UNVERIFIED_DAYS": int(env.get("PRIVACY_UNVERIFIED_DAYS", "30")),
+        "PRIVACY_OUTBOX_BODY_DAYS": int(env.get("PRIVACY_OUTBOX_BODY_DAYS", "30")),
+        "PRIVACY_OUTBOX_MONTHS": int(env.get("PRIVACY_OUTBOX_MONTHS", "12")),
+        "PRIVACY_REJECTED_MONTHS": int(env.get("PRIVACY_REJECTED_MONTHS", "12")),
+        "PRIVACY_AUDIT_YEARS": int(env.get("PRIVACY_AUDIT_YEARS", "7")),
+        # Where people send privacy requests (shown on /privacy).
+        "PRIVACY_CONTACT_EMAIL": env.get("PRIVACY_CONTACT_EMAIL", "privacy@stmbo.nl"),
         "TESTING": False,
     }
     if overrides:

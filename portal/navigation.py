@@ -28,6 +28,7 @@ BY_ROLE = {
         ("label.criteria_sets", _l("Criteria")),
         ("events.manage", _l("Evenementen beheren")),
         ("audit.log", _l("Auditlog")),
+        ("privacy.requests", _l("Privacyverzoeken")),
     ],
     "inkoop": [
         ("inkoop.check", _l("Labelcheck")),

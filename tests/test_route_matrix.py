@@ -143,6 +143,8 @@ PUBLIC_ENDPOINTS = {
     "events.calendar", "events.detail", "events.event_ics", "events.feed", "events.register_public",
     "events.confirm_registration", "events.my_registration", "events.cancel",
     "partners.public_stageplekken", "partners.invitation",
+    # A public event registrant's own data, behind the personal link's token (like events.my_registration).
+    "privacy.registrant", "privacy.registrant_download", "privacy.registrant_erase",
 }
 
 # The most any route of a blueprint may let in (by URL prefix where a blueprint serves several audiences).
@@ -155,6 +157,7 @@ ROLE_CEILINGS = [
     ("partners.", {"mbo_staff", "admin"}),
     ("label.", {"mbo_staff", "admin"}),
     ("events.", {"mbo_staff", "admin"}),
+    ("privacy.", {"mbo_staff", "admin"}),
 ]
 
 

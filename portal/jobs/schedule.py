@@ -5,7 +5,7 @@ Europe/Amsterdam time; with several app servers each job runs once per cluster a
 ``portal.jobs.run_scheduled``). A job is a function without arguments that does its work, commits, and
 returns a one-line summary; mail it queues is delivered by the worker right after. Adding a job is one line:
 
-    Job("privacy-retention", "0 4 * * *", "portal.privacy.jobs:retention", "remove personal data past its term"),
+    Job("example", "0 4 * * *", "portal.example.cli:example_job", "what it does"),
 
 ``flask --app wsgi jobs run NAME`` runs one by hand, ``flask --app wsgi jobs list`` shows the table and the last runs.
 """
@@ -27,4 +27,5 @@ SCHEDULE = (
     Job("events-purge", "45 3 * * *", "portal.events.cli:purge_job", "remove old public registrants' personal data"),
     Job("inkoop-close-due", "5 0 * * *", "portal.inkoop.cli:close_due_job", "close procedures past their closing date"),
     Job("dashboard-refresh", "*/10 * * * *", "portal.dashboard.cli:refresh_job", "compute the dashboard's default views"),
+    Job("privacy-retention", "30 4 * * *", "portal.privacy.cli:retention_job", "apply the retention schedule"),
 )

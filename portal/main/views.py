@@ -62,7 +62,9 @@ def accessibility():
 @bp.route("/privacy")
 @public
 def privacy():
-    return render_template("main/privacy.html")
+    from portal.privacy.schedule import schedule
+
+    return render_template("main/privacy.html", schedule=schedule())
 
 
 @bp.route("/favicon.ico")

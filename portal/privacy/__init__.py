@@ -1,0 +1,1 @@
+"""What the AVG gives every person: access, portability and erasure; the retention schedule and the register."""
