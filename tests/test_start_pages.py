@@ -128,3 +128,31 @@ def test_ondernemer_menu_has_one_stageplekken_item_of_each_kind(app, client, mak
     page = client.get("/organisatie").get_data(as_text=True)
     nav = page.split('aria-label="Hoofdmenu"', 1)[1].split("</nav>", 1)[0]
     assert nav.count(">Stageplekken<") == 1 and nav.count(">Onze stageplekken<") == 1
+
+
+def test_words_plurals_codes_and_full_stops(app, client, make_user, make_org):
+    from portal.codes import code_label
+    from portal.i18n import one_stop
+
+    assert code_label("stageplek.created") == "Stageplek toegevoegd"
+    assert code_label("iets.nieuws_gedaan") == "Iets nieuws gedaan"  # never the raw code
+    assert one_stop("Welkom bij Bouw B.V..") == "Welkom bij Bouw B.V." and one_stop("Even wachten...") == "Even wachten..."
+
+    # A too-short password is flagged together with the mismatch.
+    page = client.post("/account/registreren", data={"name": "Kort", "email": "kort@bedrijf.nl",
+                                                     "password": "kort", "password2": "anders"})
+    text = page.get_data(as_text=True)
+    assert "Kies een wachtwoord van minstens 10 tekens." in text and "De wachtwoorden zijn niet gelijk." in text
+
+    # The partner log on the staff page shows labels, and the contract type by its name.
+    staff = make_user("mbo_staff", email="log@stmbo.nl")
+    user = make_user("ondernemer", email="stage@partner.nl")
+    org = make_org(name="Log B.V.", members=[user])
+    partners.save_stageplek(org, user, {
+        "title": "BBL monteur", "education_level": "mbo2", "stage_type": "bbl", "field": "techniek", "places": 1,
+        "places_filled": 0, "period_start": None, "period_end": None, "school": "", "sbb_recognised": True,
+        "published": False, "description": ""})
+    db.session.commit()
+    login(client, staff.email)
+    page = client.get(f"/partners/{org.id}").get_data(as_text=True)
+    assert "Stageplek toegevoegd" in page and "stageplek.created" not in page

@@ -23,6 +23,7 @@ from portal.auth.models import User
 from portal.auth.services import emails_with_role, normalise_email
 from portal.database import contains, for_update, utcnow
 from portal.extensions import db
+from portal.i18n import in_dutch, one_stop
 from portal.mail.outbox import queue_mail
 from portal.partners import reference as ref
 from portal.partners.models import (
@@ -168,7 +169,7 @@ def update_organisation(org: Organisation, by: User, data: dict, *, allow_kvk: b
     if "kvk" in fields and fields["kvk"] != org.kvk:
         other = find_organisation_by_kvk(fields["kvk"])
         if other is not None:
-            raise PartnerError(_("Dit KvK-nummer hoort al bij %(org)s.", org=other.name), field="kvk")
+            raise PartnerError(one_stop(_("Dit KvK-nummer hoort al bij %(org)s.", org=other.name)), field="kvk")
     changes = diff(org, fields)
     if changes:
         db.session.flush()
@@ -601,7 +602,8 @@ def save_impact_job(org: Organisation, by: User, data: dict, job: ImpactJob | No
         job.target_groups = groups
         db.session.add(job)
         db.session.flush()
-        record("impact_job.created", job, actor=by, summary=f"{job.title} ({job.contract_type})")
+        record("impact_job.created", job, actor=by,
+           summary=f"{job.title} ({in_dutch(ref.label_of(ref.CONTRACT_TYPES, job.contract_type))})")
         return job
     if job.organisation_id != org.id:
         raise PartnerError(_("Deze plaatsing hoort niet bij uw organisatie."))
