@@ -70,6 +70,7 @@ from portal.permissions import (
 )
 
 bp = Blueprint("label", __name__, url_prefix="/label")
+bp.add_app_template_global(criteria.shown, "shown")
 
 
 def _version(form_value) -> int | None:
@@ -622,7 +623,8 @@ def add_theme(set_id):
     if form.validate_on_submit():
         try:
             criteria.add_theme(item, current_user, title=form.title.data, description=form.description.data or "",
-                               weight=form.weight.data, min_pct=form.min_pct.data)
+                               weight=form.weight.data, min_pct=form.min_pct.data, title_en=form.title_en.data or "",
+                               description_en=form.description_en.data or "")
         except LabelError as exc:
             _refused(exc)
         else:
@@ -649,7 +651,8 @@ def edit_theme(theme_id):
             else:
                 criteria.update_theme(theme_, current_user, title=form.title.data,
                                       description=form.description.data or "", weight=form.weight.data,
-                                      min_pct=form.min_pct.data)
+                                      min_pct=form.min_pct.data, title_en=form.title_en.data or "",
+                                      description_en=form.description_en.data or "")
         except LabelError as exc:
             db.session.rollback()
             form.form_errors.append(str(exc))
@@ -670,7 +673,9 @@ def add_criterion(theme_id):
         try:
             criteria.add_criterion(theme_, current_user, question=form.question.data,
                                    help_text=form.help_text.data or "",
-                                   evidence_required=form.evidence_required.data, options=form.options.data)
+                                   evidence_required=form.evidence_required.data, options=form.options.data,
+                                   question_en=form.question_en.data or "", help_text_en=form.help_text_en.data or "",
+                                   options_en=form.options_en.data or "")
         except LabelError as exc:
             db.session.rollback()
             getattr(form, exc.field or "question").errors.append(str(exc))
@@ -689,6 +694,7 @@ def edit_criterion(criterion_id):
     form = CriterionForm(obj=criterion)
     if request.method == "GET":
         form.options.data = criteria.options_text(criterion)
+        form.options_en.data = criteria.english_options_text(criterion)
     status = 200
     if request.method == "POST":
         status = 400
@@ -700,7 +706,9 @@ def edit_criterion(criterion_id):
                     criteria.update_criterion(criterion, current_user, question=form.question.data,
                                               help_text=form.help_text.data or "",
                                               evidence_required=form.evidence_required.data,
-                                              options=form.options.data)
+                                              options=form.options.data, question_en=form.question_en.data or "",
+                                              help_text_en=form.help_text_en.data or "",
+                                              options_en=form.options_en.data or "")
             except LabelError as exc:
                 db.session.rollback()
                 getattr(form, exc.field or "question", form.question).errors.append(str(exc))
