@@ -4,7 +4,11 @@ readable (HTML and chart text alike).
 The pages are found the way a person finds them: from the start page of each demo account (``seed-demo``),
 following every link the pages show, a few pages per kind of address (``/x/12`` and ``/x/13`` are one kind).
 """
+import os
 import re
+import shutil
+import tempfile
+import threading
 from urllib.parse import urlsplit
 
 import pytest
@@ -59,13 +63,56 @@ MEASURE = """(width) => {
 
 
 @pytest.fixture(scope="module")
-def demo(live_server):
-    from portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
+def demo_server(smtp_server):
+    """The portal with only the demo data (``seed-demo``) on a server of its own: the session's live server holds
+    whatever other tests made, which the demo seed would trip over."""
+    from werkzeug.serving import make_server
 
-    with live_server.app.app_context():
+    from portal import create_app
+    from portal.demo import seed_demo
+    from tests.browser.conftest import LiveServer
+    from tests.conftest import _test_config
+
+    root = tempfile.mkdtemp(prefix="portal-demo-")
+    app = create_app(_test_config("sqlite:///" + os.path.join(root, "demo.db"), smtp_server.port,
+                                  RATELIMIT_LOGIN="1000 per minute"))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
         seed_demo()
         db.session.remove()
-    return {roles[0]: email for email, _name, roles in DEMO_ACCOUNTS}, DEMO_PASSWORD
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    app.config["PORTAL_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
+    thread = threading.Thread(target=server.serve_forever, name="demo-server", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(url=app.config["PORTAL_BASE_URL"], app=app)
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def demo(browser, demo_server):
+    """(accounts by role, password, new_page(**context options)) against the demo server."""
+    from portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+    contexts = []
+
+    def new_page(**options):
+        context = browser.new_context(base_url=demo_server.url, locale="nl-NL", **options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield {roles[0]: email for email, _name, roles in DEMO_ACCOUNTS}, DEMO_PASSWORD, new_page
+    for context in contexts:
+        context.close()
 
 
 def _kind(path: str) -> str:
@@ -115,9 +162,9 @@ PHONE_320 = {"viewport": {"width": WIDTH, "height": 640}, "device_scale_factor":
 
 
 @pytest.mark.parametrize("role", ["public", "ondernemer", "mbo_staff", "inkoop", "gemeente", "admin"])
-def test_no_page_scrolls_sideways_at_320_px(make_page, live_server, demo, role):
-    accounts, password = demo
-    page = make_page(**PHONE_320)
+def test_no_page_scrolls_sideways_at_320_px(demo, role):
+    accounts, password, new_page = demo
+    page = new_page(**PHONE_320)
     if role != "public":
         log_in_at(page, accounts[role], password)
     results = crawl(page, "/")
@@ -126,13 +173,13 @@ def test_no_page_scrolls_sideways_at_320_px(make_page, live_server, demo, role):
     assert not problems, f"{len(problems)} problem(s) as {role} on {len(results)} pages:\n" + "\n".join(problems)
 
 
-def test_dashboard_and_event_management_have_unique_landmarks(make_page, live_server, demo):
+def test_dashboard_and_event_management_have_unique_landmarks(demo):
     """axe's landmark-unique (and the rest of WCAG A/AA) on the pages the issue named, on a phone and a desktop."""
     from tests.browser.helpers import assert_accessible
 
-    accounts, password = demo
+    accounts, password, new_page = demo
     for options in (PHONE_320, {}):
-        page = make_page(**options)
+        page = new_page(**options)
         log_in_at(page, accounts["mbo_staff"], password)
         page.goto("/evenementen/beheer")
         event_link = page.locator("main table a").first.get_attribute("href")
