@@ -15,9 +15,21 @@ ORGANISATION = [
     ("partners.org_home", _l("Mijn organisatie")),
     ("label.assessment", _l("Zelfscan")),
     ("partners.jobs", _l("Banen met impact")),
-    ("partners.stageplekken", _l("Stageplekken")),
+    # "Onze": the public list of all partners' stageplekken is in the menu too, as "Stageplekken".
+    ("partners.stageplekken", _l("Onze stageplekken")),
     ("events.calendar", _l("Evenementen")),
 ]
+
+# Only partners work on the label: before the partnership is approved the zelfscan is not offered.
+PARTNERS_ONLY = {"label.assessment"}
+
+
+def may_register_organisation(user) -> bool:
+    """The next step "meld uw organisatie aan" is for entrepreneurs without an organisation (not for staff,
+    inkoop or gemeente accounts, who work for the municipality or St. MBO)."""
+    if not user.is_authenticated or user.role_names & {"mbo_staff", "admin", "inkoop", "gemeente"}:
+        return False  # every account also carries the base role "ondernemer"
+    return current_membership() is None
 
 BY_ROLE = {
     "mbo_staff": [
@@ -57,9 +69,11 @@ def navigation_items():
         for role in ("mbo_staff", "gemeente", "inkoop", "admin"):
             if current_user.has_role(role):
                 items.extend(BY_ROLE[role])
-        if current_membership() is not None:
-            items.extend(ORGANISATION)
-        elif not current_user.is_staff:
+        membership = current_membership()
+        if membership is not None:
+            is_partner = membership.organisation.partner_status == "partner"
+            items.extend(item for item in ORGANISATION if is_partner or item[0] not in PARTNERS_ONLY)
+        elif may_register_organisation(current_user):
             items.append(("partners.start", _l("Organisatie aanmelden")))
     items.extend(PUBLIC)
     seen, result = set(), []

@@ -4,6 +4,8 @@ from datetime import date, datetime
 from flask import request
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
+from portal.codes import code_label
+from portal.i18n import one_stop
 from portal.navigation import navigation_items
 from portal.permissions import current_membership
 
@@ -33,6 +35,8 @@ def init_app(app):
     app.add_template_filter(_date, "date")
     app.add_template_filter(_datetime, "datetime")
     app.add_template_filter(_number, "number")
+    app.add_template_filter(code_label, "code_label")
+    app.add_template_filter(one_stop, "one_stop")
 
     @app.context_processor
     def globals_():

@@ -18,13 +18,23 @@ def _email_field(label=None):
     )
 
 
+def long_enough(form, field):
+    """Flag a too-short password at once, beside a mismatch of the repeat (the other rules run at submit)."""
+    from flask import current_app
+    from wtforms.validators import ValidationError
+
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if field.data and len(field.data) < minimum:
+        raise ValidationError(_l("Kies een wachtwoord van minstens %(n)s tekens.", n=minimum))
+
+
 class RegisterForm(FlaskForm):
     name = StringField(_l("Uw naam"), validators=[DataRequired(_l("Vul uw naam in.")), Length(max=120)],
                        render_kw={"autocomplete": "name"})
     email = _email_field()
     password = PasswordField(
         _l("Wachtwoord"),
-        validators=[DataRequired(_l("Kies een wachtwoord."))],
+        validators=[DataRequired(_l("Kies een wachtwoord.")), long_enough],
         description=_l("Minstens 10 tekens. Een zin van een paar woorden is sterk en goed te onthouden."),
         render_kw={"autocomplete": "new-password"},
     )

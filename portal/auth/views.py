@@ -55,6 +55,8 @@ def _login_rate_key():
 @public
 def register():
     form = RegisterForm()
+    if request.method == "GET" and request.args.get("uitnodiging"):
+        form.email.data = _invited_address(request.args["uitnodiging"])
     if form.validate_on_submit():
         try:
             services.register_user(form.email.data, form.password.data, form.name.data)
@@ -64,6 +66,19 @@ def register():
             db.session.commit()
             return render_template("auth/check_mail.html", email=services.normalise_email(form.email.data))
     return render_template("auth/register.html", form=form)
+
+
+def _invited_address(token: str) -> str | None:
+    """The address an invitation link was sent to (the "Account aanmaken" link of the invitation page carries
+    it), so the invited colleague registers with the address the invitation belongs to."""
+    if "partners.invitation" not in current_app.view_functions:
+        return None
+    from portal.partners.services import PartnerError, invitation_from_token
+
+    try:
+        return invitation_from_token(token).email
+    except PartnerError:
+        return None
 
 
 @bp.route("/bevestigen/<token>")

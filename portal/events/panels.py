@@ -1,5 +1,5 @@
 """Event sections on the organisation home page and the staff partner detail page."""
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from portal.database import utcnow
 from portal.events.models import CheckIn, Event, Registration
@@ -10,21 +10,25 @@ from portal.panels import panel
 
 @panel("org_home", order=40, template="events/_org_home_panel.html")
 def org_home_panel(org):
+    """The organisation's upcoming registrations (confirmed and waitlisted per event), the next events it has
+    not signed up for, and how often it attended: three queries."""
     now = utcnow()
-    events = db.session.scalars(
-        select(Event).where(Event.status == "published", Event.end_at > now,
-                            Event.audience.in_(("partners", "public")))
-        .order_by(Event.start_at).limit(5)
+    confirmed = func.sum(case((Registration.status == "confirmed", 1), else_=0))
+    waitlisted = func.sum(case((Registration.status == "waitlisted", 1), else_=0))
+    mine = db.session.execute(
+        select(Event, confirmed, waitlisted).join(Registration, Registration.event_id == Event.id)
+        .where(Registration.organisation_id == org.id, Event.end_at > now,
+               Registration.status.in_(("confirmed", "waitlisted")))
+        .group_by(Event.id).order_by(Event.start_at).limit(10)
     ).all()
-    registered = {}
-    if events:
-        registered = dict(db.session.execute(
-            select(Registration.event_id, func.count())
-            .where(Registration.organisation_id == org.id, Registration.event_id.in_([e.id for e in events]),
-                   Registration.status.in_(("confirmed", "waitlisted")))
-            .group_by(Registration.event_id)
-        ).all())
-    return {"events": events, "registered": registered,
+    taken = [event.id for event, _c, _w in mine]
+    stmt = (select(Event).where(Event.status == "published", Event.end_at > now,
+                                Event.audience.in_(("partners", "public")))
+            .order_by(Event.start_at).limit(5))
+    if taken:
+        stmt = stmt.where(Event.id.not_in(taken))
+    return {"mine": [(event, int(c or 0), int(w or 0)) for event, c, w in mine],
+            "events": db.session.scalars(stmt).all(),
             "attended": attendance_by_organisation([org.id])[org.id]}
 
 

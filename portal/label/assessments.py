@@ -142,10 +142,15 @@ def _answer_for(assessment: Assessment, criterion_id: int, by) -> AssessmentAnsw
     return answer
 
 
-def save_theme(assessment: Assessment, theme: LabelTheme, values: dict, by, *, version: int) -> int:
+def save_theme(assessment: Assessment, theme: LabelTheme, values: dict, by, *, version: int,
+               uploads: list | tuple = (), comments: dict | None = None, remove: list | tuple = ()) -> int:
     """Save the answers of one theme: values maps criterion_id -> (option_id or None, explanation).
 
-    Returns the number of changed answers. Refused when a colleague saved in between (version).
+    The theme page is one form, so whatever else the person did on it is part of the same action:
+    ``uploads`` [(criterion_id, filename, data)] adds evidence, ``comments`` {criterion_id: text} posts
+    messages to St. MBO, ``remove`` [evidence id] deletes evidence of this theme. Nothing typed is lost:
+    answers are saved together with the upload. Returns the number of changed answers. Refused when a
+    colleague saved in between (version).
     """
     if theme.criteria_set_id != assessment.criteria_set_id:
         raise LabelError(_("Dit thema hoort niet bij deze zelfscan."))
@@ -153,12 +158,13 @@ def save_theme(assessment: Assessment, theme: LabelTheme, values: dict, by, *, v
         raise LabelError(_("Deze zelfscan is ingediend en kan nu niet worden gewijzigd."), conflict=True)
     bump(assessment, statuses=EDITABLE_STATUSES, version=version)
     changed = {}
+    by_id = {c.id: c for c in theme.criteria}
     for criterion in theme.criteria:
         if criterion.id not in values:
             continue
         option_id, explanation = values[criterion.id]
         if option_id is not None and option_id not in {o.id for o in criterion.options}:
-            raise LabelError(_("Kies een van de gegeven antwoorden."))
+            raise LabelError(_("Kies een van de gegeven antwoorden."), field=f"vraag-{criterion.id}")
         answer = _answer_for(assessment, criterion.id, by)
         explanation = (explanation or "").strip()[:5000]
         if answer.option_id != option_id or answer.explanation != explanation:
@@ -168,18 +174,34 @@ def save_theme(assessment: Assessment, theme: LabelTheme, values: dict, by, *, v
             answer.verdict = ""  # a changed answer needs a fresh verdict from the reviewer
     if changed:
         record("label.answers_saved", assessment, actor=by, summary=theme.title, changes={"opties": changed})
+    for evidence_id in remove:
+        evidence = next((e for a in assessment.answers if a.criterion_id in by_id for e in a.evidence
+                         if e.id == evidence_id), None)
+        if evidence is None:
+            raise LabelError(_("Dit bewijsstuk hoort niet bij dit thema."))
+        _remove_evidence(evidence, by)
+    for criterion_id, filename, data in uploads:
+        criterion = by_id.get(criterion_id)
+        if criterion is None:
+            raise LabelError(_("Deze vraag hoort niet bij deze zelfscan."))
+        try:
+            _attach_evidence(assessment, criterion, filename, data, by)
+        except LabelError as exc:
+            raise LabelError(_("Bewijsstuk bij vraag %(n)s: %(message)s", n=theme.criteria.index(criterion) + 1,
+                               message=str(exc)), field=f"file-{criterion.id}") from None
+    for criterion_id, body in (comments or {}).items():
+        if (body or "").strip():
+            if criterion_id not in by_id:
+                raise LabelError(_("Deze vraag hoort niet bij deze zelfscan."))
+            add_comment(assessment, criterion_id, body, by, from_staff=False)
     db.session.flush()
     return len(changed)
 
 
-def add_evidence(assessment: Assessment, criterion: LabelCriterion, filename: str, data: bytes, by) -> EvidenceFile:
-    if criterion.theme.criteria_set_id != assessment.criteria_set_id:
-        raise LabelError(_("Deze vraag hoort niet bij deze zelfscan."))
-    if not assessment.is_editable:
-        raise LabelError(_("Deze zelfscan is ingediend; bewijsstukken toevoegen kan nu niet."))
+def _attach_evidence(assessment: Assessment, criterion: LabelCriterion, filename: str, data: bytes,
+                     by) -> EvidenceFile:
     filename = files.clean_filename(filename)
     content_type = files.check_file(filename, data)
-    bump(assessment, statuses=EDITABLE_STATUSES)
     stored = files.store(assessment.organisation_id, data)
     answer = _answer_for(assessment, criterion.id, by)
     evidence = EvidenceFile(organisation_id=assessment.organisation_id, filename=filename, stored_name=stored,
@@ -190,16 +212,30 @@ def add_evidence(assessment: Assessment, criterion: LabelCriterion, filename: st
     return evidence
 
 
-def delete_evidence(evidence: EvidenceFile, by) -> None:
-    assessment = evidence.answer.assessment
-    if not assessment.is_editable:
-        raise LabelError(_("Deze zelfscan is ingediend; bewijsstukken verwijderen kan nu niet."))
-    bump(assessment, statuses=EDITABLE_STATUSES)
+def _remove_evidence(evidence: EvidenceFile, by) -> None:
     stored = evidence.stored_name
     record("label.evidence_deleted", evidence, actor=by, summary=evidence.filename)
     evidence.answer.evidence.remove(evidence)
     db.session.flush()
     files.remove_if_unused(stored)
+
+
+def add_evidence(assessment: Assessment, criterion: LabelCriterion, filename: str, data: bytes, by) -> EvidenceFile:
+    if criterion.theme.criteria_set_id != assessment.criteria_set_id:
+        raise LabelError(_("Deze vraag hoort niet bij deze zelfscan."))
+    if not assessment.is_editable:
+        raise LabelError(_("Deze zelfscan is ingediend; bewijsstukken toevoegen kan nu niet."))
+    files.check_file(files.clean_filename(filename), data)
+    bump(assessment, statuses=EDITABLE_STATUSES)
+    return _attach_evidence(assessment, criterion, filename, data, by)
+
+
+def delete_evidence(evidence: EvidenceFile, by) -> None:
+    assessment = evidence.answer.assessment
+    if not assessment.is_editable:
+        raise LabelError(_("Deze zelfscan is ingediend; bewijsstukken verwijderen kan nu niet."))
+    bump(assessment, statuses=EDITABLE_STATUSES)
+    _remove_evidence(evidence, by)
 
 
 def missing_items(assessment: Assessment) -> list[str]:
@@ -257,3 +293,23 @@ def add_comment(assessment: Assessment, criterion_id: int | None, body: str, by,
     record("label.comment_added", assessment, actor=by, summary=body[:200],
            changes={"criterion_id": criterion_id})
     return comment
+
+
+def requested_changes(assessment: Assessment) -> list[dict]:
+    """The questions St. MBO commented on or whose evidence it marked "aanvullen", in the order of the set:
+    [{theme, number ("2.1"), criterion, comments (St. MBO's), evidence (files to supplement)}]."""
+    staff_comments = {}
+    for comment in assessment.comments:
+        if comment.from_staff and comment.criterion_id is not None:
+            staff_comments.setdefault(comment.criterion_id, []).append(comment)
+    answers = answers_by_criterion(assessment)
+    found = []
+    for t_index, theme in enumerate(assessment.criteria_set.themes, start=1):
+        for c_index, criterion in enumerate(theme.criteria, start=1):
+            answer = answers.get(criterion.id)
+            to_supplement = [e for e in (answer.evidence if answer else []) if e.review_state == "aanvullen"]
+            comments = staff_comments.get(criterion.id, [])
+            if to_supplement or comments:
+                found.append({"theme": theme, "number": f"{t_index}.{c_index}", "criterion": criterion,
+                              "comments": comments, "evidence": to_supplement})
+    return found

@@ -81,12 +81,14 @@ def create_concept(by, source: CriteriaSet | None = None, name: str | None = Non
     if source is not None:
         for theme in source.themes:
             new_theme = LabelTheme(position=theme.position, title=theme.title, description=theme.description,
+                                   title_en=theme.title_en, description_en=theme.description_en,
                                    weight=theme.weight, min_pct=theme.min_pct, key=theme.key)
             for criterion in theme.criteria:
                 new_theme.criteria.append(LabelCriterion(
                     position=criterion.position, question=criterion.question, help_text=criterion.help_text,
+                    question_en=criterion.question_en, help_text_en=criterion.help_text_en,
                     evidence_required=criterion.evidence_required, key=criterion.key,
-                    options=[AnswerOption(position=o.position, label=o.label, points=o.points)
+                    options=[AnswerOption(position=o.position, label=o.label, label_en=o.label_en, points=o.points)
                              for o in criterion.options]))
             new.themes.append(new_theme)
     db.session.add(new)
@@ -110,19 +112,21 @@ def update_set(criteria_set: CriteriaSet, by, *, name: str, description: str, mi
     return changes
 
 
-def _theme_values(title, description, weight, min_pct):
+def _theme_values(title, description, weight, min_pct, title_en="", description_en=""):
     if not (title or "").strip():
         raise LabelError(_("Geef het thema een naam."), field="title")
     if weight is None or not 1 <= weight <= 100:
         raise LabelError(_("Het gewicht is een heel getal van 1 tot 100."), field="weight")
     if min_pct is not None and not 0 <= min_pct <= 100:
         raise LabelError(_("Een minimum is een percentage van 0 tot 100."), field="min_pct")
-    return {"title": title.strip(), "description": (description or "").strip(), "weight": weight, "min_pct": min_pct}
+    return {"title": title.strip(), "description": (description or "").strip(), "weight": weight, "min_pct": min_pct,
+            "title_en": (title_en or "").strip(), "description_en": (description_en or "").strip()}
 
 
-def add_theme(criteria_set: CriteriaSet, by, *, title, description="", weight=1, min_pct=None) -> LabelTheme:
+def add_theme(criteria_set: CriteriaSet, by, *, title, description="", weight=1, min_pct=None, title_en="",
+              description_en="") -> LabelTheme:
     _require_concept(criteria_set)
-    values = _theme_values(title, description, weight, min_pct)
+    values = _theme_values(title, description, weight, min_pct, title_en, description_en)
     theme = LabelTheme(position=len(criteria_set.themes) + 1, **values)
     criteria_set.themes.append(theme)
     db.session.flush()
@@ -130,9 +134,10 @@ def add_theme(criteria_set: CriteriaSet, by, *, title, description="", weight=1,
     return theme
 
 
-def update_theme(theme: LabelTheme, by, *, title, description="", weight=1, min_pct=None) -> dict:
+def update_theme(theme: LabelTheme, by, *, title, description="", weight=1, min_pct=None, title_en="",
+                 description_en="") -> dict:
     _require_concept(theme.criteria_set)
-    changes = diff(theme, _theme_values(title, description, weight, min_pct))
+    changes = diff(theme, _theme_values(title, description, weight, min_pct, title_en, description_en))
     if changes:
         record("label.theme_changed", theme.criteria_set, actor=by, summary=theme.title, changes=changes)
     db.session.flush()
@@ -154,8 +159,29 @@ def _set_options(criterion: LabelCriterion, parsed):
         criterion.options.append(AnswerOption(position=position, label=label, points=points))
 
 
+def parse_english_options(text: str, count: int) -> list[str]:
+    """English answer texts, one per line in the order of the Dutch ones; empty: none yet."""
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    if lines and len(lines) != count:
+        raise LabelError(_("Geef voor elk van de %(n)s antwoorden een Engelse tekst, in dezelfde volgorde, of laat "
+                           "dit veld leeg.", n=count), field="options_en")
+    return lines
+
+
+def _set_english(criterion: LabelCriterion, question_en, help_text_en, options_en) -> None:
+    criterion.question_en = (question_en or "").strip()
+    criterion.help_text_en = (help_text_en or "").strip()
+    english = parse_english_options(options_en, len(criterion.options))
+    for option, label in zip(criterion.options, english or [""] * len(criterion.options), strict=True):
+        option.label_en = label[:300]
+
+
+def english_options_text(criterion: LabelCriterion) -> str:
+    return "\n".join(o.label_en for o in criterion.options) if any(o.label_en for o in criterion.options) else ""
+
+
 def add_criterion(theme: LabelTheme, by, *, question, help_text="", evidence_required=False,
-                  options="") -> LabelCriterion:
+                  options="", question_en="", help_text_en="", options_en="") -> LabelCriterion:
     _require_concept(theme.criteria_set)
     if not (question or "").strip():
         raise LabelError(_("Schrijf de vraag."), field="question")
@@ -164,13 +190,14 @@ def add_criterion(theme: LabelTheme, by, *, question, help_text="", evidence_req
                                help_text=(help_text or "").strip(), evidence_required=bool(evidence_required))
     theme.criteria.append(criterion)
     _set_options(criterion, parsed)
+    _set_english(criterion, question_en, help_text_en, options_en)
     db.session.flush()
     record("label.criterion_added", theme.criteria_set, actor=by, summary=criterion.question[:200])
     return criterion
 
 
 def update_criterion(criterion: LabelCriterion, by, *, question, help_text="", evidence_required=False,
-                     options="") -> dict:
+                     options="", question_en="", help_text_en="", options_en="") -> dict:
     _require_concept(criterion.theme.criteria_set)
     if not (question or "").strip():
         raise LabelError(_("Schrijf de vraag."), field="question")
@@ -181,6 +208,11 @@ def update_criterion(criterion: LabelCriterion, by, *, question, help_text="", e
     if [(o.points, o.label) for o in criterion.options] != parsed:
         _set_options(criterion, parsed)
         changes["options"] = [before, "\n".join(f"{p} | {t}" for p, t in parsed)]
+    english_before = (criterion.question_en, criterion.help_text_en, english_options_text(criterion))
+    _set_english(criterion, question_en, help_text_en, options_en)
+    english_after = (criterion.question_en, criterion.help_text_en, english_options_text(criterion))
+    if english_after != english_before:
+        changes["english"] = [list(english_before), list(english_after)]
     if changes:
         record("label.criterion_changed", criterion.theme.criteria_set, actor=by,
                summary=criterion.question[:200], changes=changes)
@@ -212,3 +244,22 @@ def publish_set(criteria_set: CriteriaSet, by) -> CriteriaSet:
     record("label.criteria_set_published", criteria_set, actor=by, changes={"status": ["concept", "gepubliceerd"]})
     db.session.flush()
     return criteria_set
+
+
+def shown(obj, field: str, *, marked: bool = True):
+    """The text of a theme, question or answer option in the visitor's language. In English mode without an English
+    version the Dutch text is shown, marked as Dutch (lang="nl", for screen readers; "(Nederlands)" for the eye);
+    ``marked=False`` gives the plain text (for a page title)."""
+    from flask_babel import get_locale
+    from markupsafe import Markup, escape
+
+    dutch = getattr(obj, field) or ""
+    if str(get_locale() or "nl") != "en":
+        return dutch
+    english = getattr(obj, f"{field}_en", "") or ""
+    if english:
+        return english
+    if not marked or not dutch:
+        return dutch
+    return Markup('<span lang="nl">{}</span> <span class="muted">{}</span>').format(
+        escape(dutch), _("(Nederlands)"))

@@ -87,6 +87,9 @@ class ThemeForm(FlaskForm):
     weight = IntegerField(_l("Gewicht"), default=1, validators=[InputRequired(), NumberRange(1, 100)])
     min_pct = IntegerField(_l("Eigen minimum (%)"), validators=[Optional(), NumberRange(0, 100)],
                            description=_l("Leeg: het minimum per thema van de set."))
+    title_en = StringField(_l("Thema in het Engels"), validators=[Optional(), Length(max=200)],
+                           description=_l("Leeg: in het Engels ziet men de Nederlandse tekst, gemarkeerd als Nederlands."))
+    description_en = TextAreaField(_l("Omschrijving in het Engels"), validators=[Optional(), Length(max=5000)])
 
 
 class CriterionForm(FlaskForm):
@@ -95,6 +98,13 @@ class CriterionForm(FlaskForm):
     evidence_required = BooleanField(_l("Bewijsstuk verplicht"))
     options = TextAreaField(_l("Antwoordmogelijkheden"), validators=[DataRequired()],
                             description=_l("Eén per regel: punten | tekst, bijvoorbeeld '2 | Ja, structureel'."))
+    question_en = TextAreaField(_l("Vraag in het Engels"), validators=[Optional(), Length(max=2000)],
+                                description=_l("Leeg: in het Engels ziet men de Nederlandse tekst, gemarkeerd als "
+                                               "Nederlands."))
+    help_text_en = TextAreaField(_l("Uitleg in het Engels"), validators=[Optional(), Length(max=5000)])
+    options_en = TextAreaField(_l("Antwoordmogelijkheden in het Engels"), validators=[Optional()],
+                               description=_l("Eén tekst per regel, in dezelfde volgorde als de Nederlandse "
+                                              "antwoorden (zonder punten)."))
 
 
 class RegisterFilterForm(FlaskForm):

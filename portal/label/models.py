@@ -72,6 +72,9 @@ class LabelTheme(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
+    # English versions (empty: the Dutch text is shown, marked as Dutch).
+    title_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    description_en: Mapped[str] = mapped_column(Text, default="", server_default="")
     weight: Mapped[int] = mapped_column(Integer, default=1)
     min_pct: Mapped[int | None] = mapped_column(Integer, nullable=True)
     key: Mapped[str] = mapped_column(String(32), default=_new_key)
@@ -90,6 +93,8 @@ class LabelCriterion(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     question: Mapped[str] = mapped_column(Text)
     help_text: Mapped[str] = mapped_column(Text, default="")
+    question_en: Mapped[str] = mapped_column(Text, default="", server_default="")
+    help_text_en: Mapped[str] = mapped_column(Text, default="", server_default="")
     evidence_required: Mapped[bool] = mapped_column(Boolean, default=False)
     # Survives copying into a new version, so a renewal can carry answers over.
     key: Mapped[str] = mapped_column(String(32), default=_new_key, index=True)
@@ -111,6 +116,7 @@ class AnswerOption(db.Model):
     criterion_id: Mapped[int] = mapped_column(ForeignKey("label_criterion.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     label: Mapped[str] = mapped_column(String(300))
+    label_en: Mapped[str] = mapped_column(String(300), default="", server_default="")
     points: Mapped[int] = mapped_column(Integer, default=0)
 
     criterion: Mapped[LabelCriterion] = relationship(back_populates="options")

@@ -70,6 +70,8 @@ def light_score(assessment: Assessment) -> Score:
 @panel("org_home", order=20, template="label/_org_home_panel.html")
 def org_home_panel(org):
     snapshot = label_status_of(org.id)
+    if org.partner_status != "partner" and snapshot.status == "geen":
+        return None  # only partners start a zelfscan: the partnership is the next step (partners' own section)
     current = assessments.open_assessment(org.id)
     shown = current or assessments.last_approved(org.id)
     return {"snapshot": snapshot, "current": current, "step": next_step(org, snapshot, current),

@@ -72,6 +72,7 @@ from portal.permissions import (
 )
 
 bp = Blueprint("label", __name__, url_prefix="/label")
+bp.add_app_template_global(criteria.shown, "shown")
 
 
 def _version(form_value) -> int | None:
@@ -142,6 +143,7 @@ def start():
 def assessment_detail(assessment_id):
     item = _org_assessment(assessment_id)
     return render_template("label/assessment_detail.html", item=item, score=score_assessment(item),
+                           requested=assessments.requested_changes(item) if item.is_editable else [],
                            answers=assessments.answers_by_criterion(item), threads=_threads(item),
                            status_labels=assessments.STATUS_LABELS, submit_form=VersionForm(),
                            missing=assessments.missing_items(item) if item.is_editable else [],
@@ -156,45 +158,68 @@ def _theme_of(item: Assessment, theme_id: int) -> LabelTheme:
     return theme
 
 
+def _theme_page_post(theme_):
+    """What the one form of a theme page carries: answers, chosen files, messages, a file to remove, the button."""
+    values, uploads, comments = {}, [], {}
+    for criterion in theme_.criteria:
+        raw = request.form.get(f"option-{criterion.id}")
+        values[criterion.id] = (_version(raw) if raw else None, request.form.get(f"explanation-{criterion.id}", ""))
+        upload = request.files.get(f"file-{criterion.id}")
+        if upload is not None and upload.filename:
+            uploads.append((criterion.id, upload.filename, upload.read(files.max_bytes() + 1)))
+        comments[criterion.id] = request.form.get(f"comment-{criterion.id}", "")
+    remove = [_version(request.form.get("remove"))] if request.form.get("remove") else []
+    return values, uploads, comments, [r for r in remove if r is not None]
+
+
 @bp.route("/zelfscan/<int:assessment_id>/thema/<int:theme_id>", methods=["GET", "POST"])
 @org_member_required
 def theme(assessment_id, theme_id):
+    """One theme of the self-assessment: one form for the answers, evidence files and messages, so that an
+    upload or a message never drops answers typed but not yet saved."""
     item = _org_assessment(assessment_id)
     theme_ = _theme_of(item, theme_id)
     form = VersionForm()
-    posted = None
+    posted, refusal = None, None
     status = 200
     if request.method == "POST" and form.validate_on_submit():
-        values, posted = {}, {}
-        for criterion in theme_.criteria:
-            raw = request.form.get(f"option-{criterion.id}")
-            option_id = _version(raw) if raw else None
-            explanation = request.form.get(f"explanation-{criterion.id}", "")
-            values[criterion.id] = (option_id, explanation)
-            posted[criterion.id] = (option_id, explanation)
-        try:
-            assessments.save_theme(item, theme_, values, current_user, version=_version(form.version.data))
-        except LabelError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-            item = assessments.load(assessment_id)
-            theme_ = _theme_of(item, theme_id)
-            status = 409 if exc.conflict else 400
-        else:
-            db.session.commit()
+        values, uploads, comments, remove = _theme_page_post(theme_)
+        posted = values
+        with attempt(form) as done:
+            assessments.save_theme(item, theme_, values, current_user, version=_version(form.version.data),
+                                   uploads=uploads, comments=comments, remove=remove)
+        if done:
             flash(_("Uw antwoorden zijn opgeslagen."), "success")
+            if uploads:
+                flash(_("Het bewijsstuk is toegevoegd."), "success")
+            if remove:
+                flash(_("Het bewijsstuk is verwijderd."), "success")
+            if any(body.strip() for body in comments.values()):
+                flash(_("Uw reactie is geplaatst."), "success")
+            button = request.form.get("next", "0")
             themes = item.criteria_set.themes
             index = themes.index(theme_)
-            if request.form.get("next") == "1" and index + 1 < len(themes):
-                return redirect(url_for("label.theme", assessment_id=item.id, theme_id=themes[index + 1].id))
-            return redirect(url_for("label.theme", assessment_id=item.id, theme_id=theme_.id))
+            if button == "1":
+                if index + 1 < len(themes):
+                    return redirect(url_for("label.theme", assessment_id=item.id, theme_id=themes[index + 1].id))
+                return redirect(url_for("label.assessment_detail", assessment_id=item.id) + "#submit-title")
+            target = url_for("label.theme", assessment_id=item.id, theme_id=theme_.id)
+            if button.startswith("vraag-"):
+                target += "#" + button
+            return redirect(target)
+        refusal = done.refusal
+        item = assessments.load(assessment_id)
+        theme_ = _theme_of(item, theme_id)
+        status = 409 if getattr(refusal, "conflict", False) else 400
     elif request.method == "POST":
         status = 400
+    field_errors = {refusal.field: str(refusal)} if refusal is not None and refusal.field else {}
     form.version.data = str(item.version)
     return render_template("label/assessment_theme.html", item=item, theme=theme_, form=form, posted=posted,
                            answers=assessments.answers_by_criterion(item), threads=_threads(item),
-                           score=score_assessment(item), evidence_form=EvidenceForm(),
-                           comment_form=CommentForm(), status_labels=assessments.STATUS_LABELS), status
+                           score=score_assessment(item), comment_form=CommentForm(), field_errors=field_errors,
+                           comments_posted=request.form if status != 200 else {},
+                           status_labels=assessments.STATUS_LABELS), status
 
 
 def _criterion_of(item: Assessment, criterion_id: int) -> LabelCriterion:
@@ -282,23 +307,29 @@ def org_comment(assessment_id, criterion_id):
                     + f"#vraag-{criterion.id}")
 
 
-@bp.route("/zelfscan/<int:assessment_id>/indienen", methods=["POST"])
+@bp.route("/zelfscan/<int:assessment_id>/indienen", methods=["GET", "POST"])
 @org_member_required
 def submit(assessment_id):
+    """Submitting is a step that cannot be undone: a page says what will happen and a POST confirms it."""
     item = _org_assessment(assessment_id)
     form = VersionForm()
-    if form.validate_on_submit():
-        try:
-            assessments.submit_assessment(item, current_user, version=_version(form.version.data))
-        except LabelError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-            for line in exc.missing:
-                flash(line, "warning")
-        else:
-            db.session.commit()
-            flash(_("Uw zelfscan is ingediend. St. MBO beoordeelt hem; u krijgt bericht bij elke stap."), "success")
-    return redirect(url_for("label.assessment_detail", assessment_id=item.id))
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.validate_on_submit():
+            with attempt(form) as done:
+                assessments.submit_assessment(item, current_user, version=_version(form.version.data))
+            if done:
+                flash(_("Uw zelfscan is ingediend. St. MBO beoordeelt hem; u krijgt bericht bij elke stap."),
+                      "success")
+                return redirect(url_for("label.assessment_detail", assessment_id=item.id))
+            item = assessments.load(assessment_id)
+            status = 409 if done.refusal.conflict else 400
+    if not item.is_editable:
+        return redirect(url_for("label.assessment_detail", assessment_id=item.id))
+    form.version.data = str(item.version)
+    return render_template("label/assessment_submit.html", item=item, form=form, score=score_assessment(item),
+                           missing=assessments.missing_items(item)), status
 
 
 def _add_plan_action(item, by_staff):
@@ -609,7 +640,8 @@ def add_theme(set_id):
     if form.validate_on_submit():
         try:
             criteria.add_theme(item, current_user, title=form.title.data, description=form.description.data or "",
-                               weight=form.weight.data, min_pct=form.min_pct.data)
+                               weight=form.weight.data, min_pct=form.min_pct.data, title_en=form.title_en.data or "",
+                               description_en=form.description_en.data or "")
         except LabelError as exc:
             _refused(exc)
         else:
@@ -636,7 +668,8 @@ def edit_theme(theme_id):
             else:
                 criteria.update_theme(theme_, current_user, title=form.title.data,
                                       description=form.description.data or "", weight=form.weight.data,
-                                      min_pct=form.min_pct.data)
+                                      min_pct=form.min_pct.data, title_en=form.title_en.data or "",
+                                      description_en=form.description_en.data or "")
         except LabelError as exc:
             db.session.rollback()
             form.form_errors.append(str(exc))
@@ -657,7 +690,9 @@ def add_criterion(theme_id):
         try:
             criteria.add_criterion(theme_, current_user, question=form.question.data,
                                    help_text=form.help_text.data or "",
-                                   evidence_required=form.evidence_required.data, options=form.options.data)
+                                   evidence_required=form.evidence_required.data, options=form.options.data,
+                                   question_en=form.question_en.data or "", help_text_en=form.help_text_en.data or "",
+                                   options_en=form.options_en.data or "")
         except LabelError as exc:
             db.session.rollback()
             getattr(form, exc.field or "question").errors.append(str(exc))
@@ -676,6 +711,7 @@ def edit_criterion(criterion_id):
     form = CriterionForm(obj=criterion)
     if request.method == "GET":
         form.options.data = criteria.options_text(criterion)
+        form.options_en.data = criteria.english_options_text(criterion)
     status = 200
     if request.method == "POST":
         status = 400
@@ -687,7 +723,9 @@ def edit_criterion(criterion_id):
                     criteria.update_criterion(criterion, current_user, question=form.question.data,
                                               help_text=form.help_text.data or "",
                                               evidence_required=form.evidence_required.data,
-                                              options=form.options.data)
+                                              options=form.options.data, question_en=form.question_en.data or "",
+                                              help_text_en=form.help_text_en.data or "",
+                                              options_en=form.options_en.data or "")
             except LabelError as exc:
                 db.session.rollback()
                 getattr(form, exc.field or "question", form.question).errors.append(str(exc))

@@ -1,10 +1,11 @@
 """The start page for each role, the language switch and a health check."""
-from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
 from portal.extensions import csrf, db
-from portal.permissions import login_required, public
+from portal.main import start
+from portal.permissions import current_membership, login_required, public
 
 bp = Blueprint("main", __name__)
 
@@ -14,7 +15,16 @@ bp = Blueprint("main", __name__)
 def home():
     if not current_user.is_authenticated:
         return render_template("main/welcome.html")
-    return render_template("main/home.html")
+    from portal.navigation import may_register_organisation
+
+    waiting = start.staff_waiting() if current_user.has_role("mbo_staff") else None
+    invitations = []
+    if current_membership() is None and "partners.invitation" in current_app.view_functions:
+        from portal.partners.services import open_invitations_for
+
+        invitations = open_invitations_for(current_user)
+    return render_template("main/home.html", waiting=waiting, invitations=invitations,
+                           may_register=may_register_organisation(current_user) and not invitations)
 
 
 @bp.route("/taal", methods=["POST"])

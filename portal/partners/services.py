@@ -5,13 +5,15 @@ entry and queues the mail, and flushes. The caller commits.
 """
 import re
 import secrets
-from datetime import date
+from datetime import date, timedelta
 
 from flask import current_app
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from portal import clock
 from portal.actions import Refusal
@@ -21,6 +23,7 @@ from portal.auth.models import User
 from portal.auth.services import emails_with_role, normalise_email
 from portal.database import contains, for_update, utcnow
 from portal.extensions import db
+from portal.i18n import in_dutch, one_stop
 from portal.mail.outbox import queue_mail
 from portal.partners import reference as ref
 from portal.partners.models import (
@@ -166,7 +169,7 @@ def update_organisation(org: Organisation, by: User, data: dict, *, allow_kvk: b
     if "kvk" in fields and fields["kvk"] != org.kvk:
         other = find_organisation_by_kvk(fields["kvk"])
         if other is not None:
-            raise PartnerError(_("Dit KvK-nummer hoort al bij %(org)s.", org=other.name), field="kvk")
+            raise PartnerError(one_stop(_("Dit KvK-nummer hoort al bij %(org)s.", org=other.name)), field="kvk")
     changes = diff(org, fields)
     if changes:
         db.session.flush()
@@ -375,6 +378,20 @@ def partner_status_on(org_ids, on_date: date) -> dict[int, str]:
 # --------------------------------------------------------------------------- members
 def _invitation_token(invitation: Invitation) -> str:
     return tokens.make_token("invite", {"i": invitation.id, "n": invitation.nonce})
+
+
+def open_invitations_for(user: User) -> list[tuple[Invitation, str]]:
+    """The open, unexpired invitations to a signed-in user's confirmed address, with the link token of each:
+    shown on the start page so an invited colleague joins instead of registering the organisation again."""
+    if user is None or not getattr(user, "verified", False):
+        return []
+    since = utcnow() - timedelta(seconds=current_app.config["INVITE_TOKEN_MAX_AGE"])
+    found = db.session.scalars(
+        select(Invitation).options(selectinload(Invitation.organisation))
+        .where(Invitation.email == normalise_email(user.email), Invitation.accepted_at.is_(None),
+               Invitation.revoked_at.is_(None), Invitation.created_at > since)
+        .order_by(Invitation.created_at.desc()).limit(5)).all()
+    return [(invitation, _invitation_token(invitation)) for invitation in found]
 
 
 def invite_member(org: Organisation, by: User, email: str, role: str = "lid") -> Invitation:
@@ -597,7 +614,8 @@ def save_impact_job(org: Organisation, by: User, data: dict, job: ImpactJob | No
         job.target_groups = groups
         db.session.add(job)
         db.session.flush()
-        record("impact_job.created", job, actor=by, summary=f"{job.title} ({job.contract_type})")
+        record("impact_job.created", job, actor=by,
+           summary=f"{job.title} ({in_dutch(ref.label_of(ref.CONTRACT_TYPES, job.contract_type))})")
         return job
     if job.organisation_id != org.id:
         raise PartnerError(_("Deze plaatsing hoort niet bij uw organisatie."))
@@ -813,7 +831,12 @@ def next_steps(org: Organisation, has_endpoint) -> list[dict]:
     if org.partner_status in APPLY_FROM:
         steps.append({"text": _("Vraag het partnerschap met St. MBO aan."), "endpoint": "partners.apply"})
     elif org.partner_status == "aanvraag":
-        steps.append({"text": _("St. MBO beoordeelt uw aanvraag. U krijgt bericht per e-mail."), "endpoint": None})
+        if org.applied_at is not None:
+            steps.append({"text": _("Uw aanvraag wacht op St. MBO sinds %(date)s. U krijgt bericht per e-mail; "
+                                    "daarna kunt u de zelfscan voor het label starten.",
+                                    date=format_datetime(org.applied_at, "d MMMM yyyy")), "endpoint": None})
+        else:
+            steps.append({"text": _("St. MBO beoordeelt uw aanvraag. U krijgt bericht per e-mail."), "endpoint": None})
     elif org.partner_status == "geschorst":
         steps.append({"text": _("Uw partnerschap is geschorst. Neem contact op met St. MBO."), "endpoint": None})
     if org.partner_status == "partner" and has_endpoint("label.assessment"):

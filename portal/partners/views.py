@@ -282,24 +282,30 @@ def remove_member(membership_id):
     return redirect(url_for("partners.members"))
 
 
-@bp.route("/organisatie/verlaten", methods=["POST"])
+@bp.route("/organisatie/verlaten", methods=["GET", "POST"])
 @org_member_required
 def leave():
+    """Leaving cannot be undone by the member: a page says what will happen and a POST confirms it."""
+    from portal.actions import attempt
     from portal.permissions import current_membership
 
     membership = current_membership()
-    name = membership.organisation.name
-    try:
-        services.remove_member(membership, _me())
-    except services.PartnerError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for("partners.members"))
-    db.session.commit()
-    session.pop("org_id", None)
-    g.pop("membership", None)
-    flash(_("U bent geen lid meer van %(org)s.", org=name), "success")
-    return redirect(url_for("main.home"))
+    org = membership.organisation
+    name = org.name
+    status = 200
+    if request.method == "POST":
+        with attempt() as done:  # a refusal (the last beheerder) is flashed on the page below
+            services.remove_member(membership, _me())
+        if done:
+            session.pop("org_id", None)
+            g.pop("membership", None)
+            flash(_("U bent geen lid meer van %(org)s.", org=name), "success")
+            return redirect(url_for("main.home"))
+        status = 400
+    last_admin = membership.role == "beheerder" and not db.session.scalar(
+        select(Membership.id).where(Membership.organisation_id == org.id, Membership.role == "beheerder",
+                                    Membership.id != membership.id).limit(1))
+    return render_template("partners/leave.html", org=org, membership=membership, last_admin=last_admin), status
 
 
 @bp.route("/organisatie/uitnodigingen/<int(max=2147483647):invitation_id>/intrekken", methods=["POST"])

@@ -79,34 +79,43 @@ def test_self_assessment_review_award_and_public_verification(make_page, live_se
         expect(nav.get_by_role("link", name=title, exact=True)).to_have_attribute("aria-current", "step")
         assert_sound_page(page, f"theme {number}: {title}")
 
-        # Evidence first: an upload reloads the page, which would drop answers not saved yet.
+        # Answers first, then the upload: the upload saves what was typed with it (issue 15: nothing is lost).
+        for question, _required, options in questions:
+            section = page.locator("section", has=page.get_by_role("heading", name=question, exact=False))
+            section.get_by_role("group", name="Uw antwoord op vraag").get_by_label(
+                BEST if BEST in options else options[-1], exact=True).check()
+        first = page.locator("section", has=page.get_by_role("heading", name=questions[0][0], exact=False))
+        first.get_by_label("Toelichting (optioneel)").fill("Zie ons jaarverslag 2025, hoofdstuk 3.")
         for question, evidence_required, _options in questions:
             if not evidence_required:
                 continue
             section = page.locator("section", has=page.get_by_role("heading", name=question, exact=False))
             section.get_by_label("Bewijsstuk toevoegen").set_input_files(
                 {"name": "beleid-inclusief-werven.pdf", "mimeType": "application/pdf", "buffer": PDF})
-            section.get_by_role("button", name="Uploaden").click()
+            section.get_by_role("button", name="Opslaan en uploaden").click()
             expect(page.get_by_text("Het bewijsstuk is toegevoegd.")).to_be_visible()
             section = page.locator("section", has=page.get_by_role("heading", name=question, exact=False))
             expect(section.get_by_role("link", name="beleid-inclusief-werven.pdf")).to_be_visible()
+            # What was typed before the upload is still there, saved.
+            expect(page.locator("section", has=page.get_by_role("heading", name=questions[0][0], exact=False))
+                   .get_by_label("Toelichting (optioneel)")).to_have_value("Zie ons jaarverslag 2025, hoofdstuk 3.")
+            expect(page.get_by_text(f"Dit thema: {len(questions)} van {len(questions)} beantwoord.")).to_be_visible()
         if any(required for _q, required, _o in questions):
             assert_sound_page(page, f"theme {number} with evidence")
 
-        for question, _required, options in questions:
-            group = page.get_by_role("group", name=question, exact=False)
-            group.get_by_label(BEST if BEST in options else options[-1], exact=True).check()
-        page.get_by_role("group", name=questions[0][0], exact=False) \
-            .get_by_label("Toelichting (optioneel)").fill("Zie ons jaarverslag 2025, hoofdstuk 3.")
-        page.get_by_role("button", name="Opslaan en volgend thema").click()
+        last = number == len(themes)
+        page.get_by_role("button", name="Opslaan en naar indienen" if last else "Opslaan en volgend thema").click()
         expect(page.get_by_text("Uw antwoorden zijn opgeslagen.")).to_be_visible()
 
-    # The last theme stays on its page; everything is answered.
-    expect(page.get_by_text(f"Dit thema: {len(themes[-1][1])} van {len(themes[-1][1])} beantwoord.")).to_be_visible()
-    page.get_by_role("link", name="Terug naar het overzicht van de zelfscan").click()
+    # The last theme leads to the overview, where everything is answered and "Indienen" waits.
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Zelfscan van {org_name}")
     expect(page.get_by_text("Alles is ingevuld.")).to_be_visible()
     assert_sound_page(page, "self-assessment overview (complete)")
-    page.get_by_role("button", name="Zelfscan indienen").click()
+    page.get_by_role("link", name="Zelfscan indienen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Zelfscan indienen?")
+    expect(page.get_by_text("St. MBO krijgt bericht en beoordeelt de zelfscan.")).to_be_visible()
+    assert_sound_page(page, "submit confirmation")
+    page.get_by_role("button", name="Ja, zelfscan indienen").click()
     expect(page.get_by_text("Uw zelfscan is ingediend.")).to_be_visible()
     assert_sound_page(page, "self-assessment overview (submitted)")
     wait_for_subject(mailbox, member_email, "Zelfscan ingediend")
