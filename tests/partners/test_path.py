@@ -12,7 +12,7 @@ from portal.label import assessments, review
 from portal.partners import path, services
 from portal.partners.models import PathStep
 from portal.partners.services import PartnerError
-from tests.label.conftest import FULL, answer_all, build_set
+from tests.label.conftest import FULL, answer_all, build_set, review_all
 from tests.querycount import count_queries
 
 
@@ -68,7 +68,7 @@ def test_stage_on_a_date_follows_the_path(app, make_org, make_user, staff):
         elif org is refused:
             review.reject(item, staff, "Nog niet")
         else:
-            review.approve(item, staff)
+            review.approve(review_all(item, staff), staff)
     db.session.commit()
 
     stages = {org.id: path.stage_of(org.id) for org in
