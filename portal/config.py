@@ -1,5 +1,7 @@
 """Configuration read from the environment, with safe defaults for development."""
 import os
+import secrets
+import tempfile
 
 
 class ConfigError(RuntimeError):
@@ -21,7 +23,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     database_url = env.get("DATABASE_URL") or "sqlite:///" + os.path.join(instance_path, "portal.db")
     cfg = {
         "PORTAL_ENV": portal_env,
-        "SECRET_KEY": secret or "dev-only-insecure-key-change-me",
+        # Production requires SECRET_KEY (below); elsewhere a random key is made once per instance folder.
+        "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": _normalise_db_url(database_url),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "MAIL_SERVER": env.get("MAIL_SERVER", "localhost"),
@@ -82,9 +85,41 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         cfg.update(overrides)
         if "SQLALCHEMY_DATABASE_URI" in overrides:
             cfg["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(overrides["SQLALCHEMY_DATABASE_URI"])
-    if cfg["PORTAL_ENV"] == "production" and not (secret or (overrides or {}).get("SECRET_KEY")):
-        raise ConfigError("SECRET_KEY must be set when PORTAL_ENV=production; refusing to start.")
+    if not cfg["SECRET_KEY"]:
+        if cfg["PORTAL_ENV"] == "production":
+            raise ConfigError("SECRET_KEY must be set when PORTAL_ENV=production; refusing to start.")
+        cfg["SECRET_KEY"] = instance_secret_key(instance_path)
     return cfg
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """The random key in ``<instance>/secret_key`` (mode 0600), made on first use.
+
+    Several workers may start at once: the key is written to a private temporary file and linked into
+    place, so exactly one key wins and every worker reads that one.
+    """
+    path = os.path.join(instance_path, "secret_key")
+    for _ in range(2):
+        try:
+            with open(path, encoding="ascii") as handle:
+                key = handle.read().strip()
+            if len(key) >= 32:
+                return key
+            raise ConfigError(f"{path} holds no usable key; delete it to make a new one.")
+        except FileNotFoundError:
+            pass
+        os.makedirs(instance_path, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=instance_path, prefix=".secret_key-")  # mkstemp: mode 0600
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                handle.write(secrets.token_urlsafe(48))
+            try:
+                os.link(temporary, path)
+            except FileExistsError:
+                pass  # another worker was first: use its key
+        finally:
+            os.unlink(temporary)
+    raise ConfigError(f"Could not create {path}.")
 
 
 def _normalise_db_url(url: str) -> str:

@@ -1,6 +1,4 @@
 """Account pages: register, verify, log in and out, reset and change password or e-mail."""
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -19,6 +17,7 @@ from portal.auth.models import User
 from portal.database import writes_on_get
 from portal.extensions import db, limiter, login_manager
 from portal.permissions import login_required, public
+from portal.redirects import redirect_next
 
 bp = Blueprint("auth", __name__, url_prefix="/account")
 
@@ -37,14 +36,6 @@ def load_user(identity: str):
     if user is None or user.session_version != version or not user.active:
         return None
     return user
-
-
-def _safe_next(target: str | None) -> str:
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
-            return target
-    return url_for("main.home")
 
 
 def _login_rate_key():
@@ -119,7 +110,7 @@ def login():
             db.session.commit()
             session.clear()  # a fresh session on login (no fixation)
             login_user(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect_next(request.args.get("next"))
     return render_template("auth/login.html", form=form)
 
 

@@ -5,6 +5,7 @@ from sqlalchemy import text
 
 from portal.extensions import csrf, db
 from portal.permissions import login_required, public
+from portal.redirects import redirect_next
 
 bp = Blueprint("main", __name__)
 
@@ -24,10 +25,7 @@ def set_language():
     lang = request.form.get("lang")
     if lang in ("nl", "en"):
         session["lang"] = lang
-    target = request.form.get("next") or url_for("main.home")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("main.home")
-    return redirect(target)
+    return redirect_next(request.form.get("next"))
 
 
 @bp.route("/organisatie-wisselen", methods=["POST"])
