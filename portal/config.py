@@ -2,6 +2,7 @@
 import os
 import secrets
 import tempfile
+from datetime import timedelta
 
 
 class ConfigError(RuntimeError):
@@ -55,6 +56,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
+        # Server-side sessions (portal/auth/sessions.py) end after this long unused; "ingelogd blijven" ones later.
+        "SESSION_IDLE_HOURS": int(env.get("SESSION_IDLE_HOURS", "12")),
+        "REMEMBER_COOKIE_DURATION": timedelta(days=int(env.get("REMEMBER_DAYS", "30"))),
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_MB", "12")) * 1024 * 1024,
         "UPLOAD_FOLDER": env.get("UPLOAD_FOLDER") or os.path.join(instance_path, "uploads"),

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from portal.actions import Refusal
 from portal.audit.services import record
-from portal.auth import passwords, tokens
+from portal.auth import passwords, sessions, tokens
 from portal.auth.models import User, UserRole
 from portal.database import utcnow
 from portal.extensions import db
@@ -19,6 +19,10 @@ from portal.permissions import ROLES
 
 class AccountError(Refusal):
     """A refusal of the auth package (message fit for the page, optional field)."""
+
+
+class NotVerified(AccountError):
+    """The password is right but the address was never confirmed: the page explains what to do."""
 
 
 def normalise_email(email: str) -> str:
@@ -83,7 +87,8 @@ def resend_verification(user: User) -> None:
                    link=_verify_link(user, user.email), kind="auth-verify")
 
 
-def verify_email(token: str) -> User:
+def verify_email(token: str, *, session_id: int | None = None) -> User:
+    """Confirm an address (``session_id``: the session that clicked, kept when an e-mail change ends the others)."""
     data = tokens.read_token("verify", token, current_app.config["EMAIL_TOKEN_MAX_AGE"])
     if not data:
         raise AccountError(_("Deze bevestigingslink is ongeldig of verlopen. Vraag een nieuwe aan."))
@@ -103,6 +108,7 @@ def verify_email(token: str) -> User:
         user.email = email
         user.pending_email = None
         user.email_verified_at = utcnow()
+        sessions.end_sessions(user, keep=session_id)  # whoever knew the old address is logged out
         record("account.email_changed", user, actor=user, changes={"email": [old, email]})
         queue_mail(old, _l("Uw e-mailadres is gewijzigd"), "auth/email_changed", user=user, new_email=email,
                    kind="auth-email-changed")
@@ -119,6 +125,37 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     user.last_login_at = utcnow()
     return user
+
+
+def log_in(email: str, password: str, *, remember: bool = False, user_agent: str | None = None) -> User:
+    """Check the password and open a server-side session (``user.session_token`` goes into the cookies)."""
+    user = authenticate(email, password)
+    if user is None:
+        raise AccountError(_("Het e-mailadres of het wachtwoord klopt niet."))
+    if not user.verified:
+        raise NotVerified(_("We hebben u een e-mail gestuurd met een link om uw adres te bevestigen. "
+                            "Daarna kunt u inloggen."))
+    sessions.start_session(user, remember=remember, user_agent=user_agent)
+    return user
+
+
+def log_out(user: User) -> None:
+    """End the session this user is working in."""
+    sessions.end_session(user, user.session_id)
+
+
+def log_out_everywhere(user: User) -> int:
+    """End every session of ``user``, this one included; how many ended."""
+    ended = sessions.end_sessions(user)
+    record("account.sessions_ended", user, actor=user, summary=str(ended))
+    return ended
+
+
+def end_other_session(user: User, session_id: int) -> None:
+    """End one of the user's other sessions (a browser on the list of the account page)."""
+    if session_id == user.session_id or not sessions.end_session(user, session_id):
+        raise AccountError(_("Deze sessie bestaat niet (meer)."))
+    record("account.session_ended", user, actor=user, summary=str(session_id))
 
 
 def _reset_payload(user: User) -> dict:
@@ -158,6 +195,7 @@ def reset_password(token: str, password: str) -> User:
     # Following a mailed link proves the address too.
     if not user.verified:
         user.email_verified_at = utcnow()
+    sessions.end_sessions(user)
     record("account.password_reset", user, actor=user)
     queue_mail(user.email, _l("Uw wachtwoord is gewijzigd"), "auth/password_changed", user=user,
                kind="auth-password-changed")
@@ -168,6 +206,7 @@ def change_password(user: User, current: str, new: str) -> None:
     if not passwords.verify_password(user.password_hash, current):
         raise AccountError(_("Het huidige wachtwoord klopt niet."), field="current")
     _set_password(user, new)
+    sessions.end_sessions(user, keep=user.session_id)  # every other browser logs in again
     record("account.password_changed", user, actor=user)
     queue_mail(user.email, _l("Uw wachtwoord is gewijzigd"), "auth/password_changed", user=user,
                kind="auth-password-changed")
@@ -235,6 +274,8 @@ def set_roles(user: User, roles, *, by: User | None = None) -> dict:
     changes = {}
     if before != wanted:
         changes = {"roles": [sorted(before), sorted(wanted)]}
+        # The user starts again with the new roles; an admin changing their own keeps this session.
+        sessions.end_sessions(user, keep=by.session_id if by is not None and by.id == user.id else None)
         record("account.roles_changed", user, changes=changes, actor=by)
     return changes
 
@@ -245,4 +286,6 @@ def set_active(user: User, active: bool, *, by: User) -> None:
     if user.active != active:
         user.active = active
         user.session_version += 1
+        if not active:
+            sessions.end_sessions(user)
         record("account.activated" if active else "account.deactivated", user, actor=by)
