@@ -46,6 +46,13 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), default=True),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_LOGIN": env.get("RATELIMIT_LOGIN", "10 per minute"),
+        # Per account (the address typed), whichever clients the tries come from.
+        "RATELIMIT_LOGIN_ACCOUNT": env.get("RATELIMIT_LOGIN_ACCOUNT", "10 per 15 minutes"),
+        # Forms that send mail to a typed address: per client and per address.
+        "RATELIMIT_ACCOUNT_MAIL": env.get("RATELIMIT_ACCOUNT_MAIL", "5 per minute;30 per hour"),
+        "RATELIMIT_ACCOUNT_MAIL_ADDRESS": env.get("RATELIMIT_ACCOUNT_MAIL_ADDRESS", "5 per hour"),
+        # An address gets at most one registration, verification or reset mail per this many minutes.
+        "AUTH_MAIL_INTERVAL_MINUTES": int(env.get("AUTH_MAIL_INTERVAL_MINUTES", "15")),
         "RATELIMIT_HEADERS_ENABLED": True,
         "BABEL_DEFAULT_LOCALE": "nl",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",

@@ -2,6 +2,8 @@
 
 Functions add to the session and flush; the caller commits once.
 """
+from datetime import timedelta
+
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -13,6 +15,7 @@ from portal.auth import passwords, sessions, tokens
 from portal.auth.models import User, UserRole
 from portal.database import utcnow
 from portal.extensions import db
+from portal.mail.models import OutboxMessage
 from portal.mail.outbox import queue_mail
 from portal.permissions import ROLES
 
@@ -52,25 +55,48 @@ def _verify_link(user: User, email: str) -> str:
     return external_url("auth.verify_email", token=token)
 
 
+# Mails that anybody can set off by typing an address: an address gets at most one of a group per interval
+# (AUTH_MAIL_INTERVAL_MINUTES), however often the form is sent and from however many app servers.
+ACCOUNT_MAIL_KINDS = ("auth-verify", "auth-already-registered", "auth-verify-change")
+RESET_MAIL_KINDS = ("auth-reset",)
+
+
+def recently_mailed(address: str, kinds) -> bool:
+    """Whether ``address`` was sent a mail of ``kinds`` within the interval (the outbox is the record)."""
+    since = utcnow() - timedelta(minutes=current_app.config["AUTH_MAIL_INTERVAL_MINUTES"])
+    return db.session.scalar(
+        select(OutboxMessage.id).where(OutboxMessage.recipient == normalise_email(address),
+                                       OutboxMessage.kind.in_(kinds), OutboxMessage.created_at > since).limit(1)
+    ) is not None
+
+
+def _tell_already_registered(existing: User) -> None:
+    if recently_mailed(existing.email, ACCOUNT_MAIL_KINDS):
+        return
+    queue_mail(existing.email, _l("U heeft al een account"), "auth/already_registered",
+               user=existing, login_url=external_url("auth.login"),
+               reset_url=external_url("auth.forgot_password"), kind="auth-already-registered")
+
+
 def register_user(email: str, password: str, name: str = "") -> User | None:
     """Create an account with role ``ondernemer`` and mail a verification link.
 
-    An address that is already registered gets a mail saying so instead; the caller shows the same
-    answer either way, so nobody can learn from the page which addresses have an account.
+    The form is judged first, whoever owns the address. An address that is already registered then gets a
+    mail saying so (with a link to reset the password) instead; the caller shows the same answer either way,
+    so nobody can learn from the page which addresses have an account. An address gets at most one such
+    mail per interval.
     """
     email = normalise_email(email)
     problems = passwords.password_problems(password, email=email, name=name)
+    if problems:
+        raise AccountError(problems[0], field="password")
     # Hash before the first query: the slow hash then never holds a database lock, and known and
     # unknown addresses take equally long.
-    password_hash = None if problems else passwords.hash_password(password)
+    password_hash = passwords.hash_password(password)
     existing = find_user(email)
     if existing is not None:
-        queue_mail(existing.email, _l("U heeft al een account"), "auth/already_registered",
-                   user=existing, login_url=external_url("auth.login"),
-                   reset_url=external_url("auth.forgot_password"), kind="auth-already-registered")
+        _tell_already_registered(existing)
         return None
-    if problems:
-        raise AccountError(problems[0])
     user = User(email=email, name=name.strip(), password_hash=password_hash)
     user.roles.append(UserRole(role="ondernemer"))
     db.session.add(user)
@@ -82,9 +108,16 @@ def register_user(email: str, password: str, name: str = "") -> User | None:
 
 
 def resend_verification(user: User) -> None:
-    if not user.verified:
+    if not user.verified and not recently_mailed(user.email, ACCOUNT_MAIL_KINDS):
         queue_mail(user.email, _l("Bevestig uw e-mailadres"), "auth/verify", user=user,
                    link=_verify_link(user, user.email), kind="auth-verify")
+
+
+def resend_verification_to(email: str) -> None:
+    """A new verification link when ``email`` has an unconfirmed account; silently nothing otherwise."""
+    user = find_user(email)
+    if user is not None:
+        resend_verification(user)
 
 
 def verify_email(token: str, *, session_id: int | None = None) -> User:
@@ -165,7 +198,7 @@ def _reset_payload(user: User) -> dict:
 def request_password_reset(email: str) -> None:
     """Mail a reset link when the account exists; silently nothing otherwise (no enumeration)."""
     user = find_user(email)
-    if user is None or not user.active:
+    if user is None or not user.active or recently_mailed(user.email, RESET_MAIL_KINDS):
         return
     token = tokens.make_token("reset", _reset_payload(user))
     queue_mail(user.email, _l("Nieuw wachtwoord instellen"), "auth/reset", user=user,
@@ -220,11 +253,12 @@ def request_email_change(user: User, new_email: str, password: str) -> None:
         raise AccountError(_("Dit is al uw e-mailadres."))
     user.pending_email = new_email
     record("account.email_change_requested", user, actor=user, summary=new_email)
-    if find_user(new_email) is not None:
-        # Say nothing on the page; the other account's owner is told instead.
-        queue_mail(new_email, _l("U heeft al een account"), "auth/already_registered", user=find_user(new_email),
-                   login_url=external_url("auth.login"), reset_url=external_url("auth.forgot_password"),
-                   kind="auth-already-registered")
+    existing = find_user(new_email)
+    if existing is not None:
+        # Say nothing on the page; the other account's owner is told instead (at most once per interval).
+        _tell_already_registered(existing)
+        return
+    if recently_mailed(new_email, ACCOUNT_MAIL_KINDS):
         return
     queue_mail(new_email, _l("Bevestig uw nieuwe e-mailadres"), "auth/verify", user=user,
                link=_verify_link(user, new_email), kind="auth-verify-change")

@@ -15,7 +15,7 @@ from portal.auth.forms import (
     ResetPasswordForm,
 )
 from portal.database import writes_on_get
-from portal.extensions import db, limiter, login_manager
+from portal.extensions import limiter, login_manager
 from portal.permissions import login_required, public
 from portal.redirects import redirect_next
 
@@ -40,17 +40,36 @@ def _login_rate_key():
     return f"{request.remote_addr}"
 
 
+def _typed_address(field: str = "email"):
+    """A rate-limit key: the address typed in the form (so one address is limited from every client)."""
+    def key():
+        return "address:" + services.normalise_email(request.form.get(field, ""))[:254]
+    return key
+
+
+def _account_key():
+    return f"account:{current_user.id}" if current_user.is_authenticated else f"{request.remote_addr}"
+
+
+def _refused_login(response) -> bool:
+    return response.status_code != 302
+
+
+_mail_per_client = limiter.limit(lambda: current_app.config["RATELIMIT_ACCOUNT_MAIL"], methods=["POST"])
+_mail_per_address = limiter.limit(lambda: current_app.config["RATELIMIT_ACCOUNT_MAIL_ADDRESS"], methods=["POST"],
+                                  key_func=_typed_address())
+
+
 @bp.route("/registreren", methods=["GET", "POST"])
 @public
+@_mail_per_client
+@_mail_per_address
 def register():
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
+        with attempt(form) as done:
             services.register_user(form.email.data, form.password.data, form.name.data)
-        except services.AccountError as exc:
-            form.password.errors.append(str(exc))
-        else:
-            db.session.commit()
+        if done:
             return render_template("auth/check_mail.html", email=services.normalise_email(form.email.data))
     return render_template("auth/register.html", form=form)
 
@@ -73,14 +92,13 @@ def verify_email(token):
 
 @bp.route("/bevestiging-opnieuw", methods=["GET", "POST"])
 @public
-@limiter.limit("5 per minute", methods=["POST"])
+@_mail_per_client
+@_mail_per_address
 def resend_verification():
     form = EmailOnlyForm()
     if form.validate_on_submit():
-        user = services.find_user(form.email.data)
-        if user is not None:
-            services.resend_verification(user)
-            db.session.commit()
+        with attempt(form):
+            services.resend_verification_to(form.email.data)
         return render_template("auth/check_mail.html", email=services.normalise_email(form.email.data))
     return render_template("auth/email_only.html", form=form, title=_("Nieuwe bevestigingslink"),
                            intro=_("Vul uw e-mailadres in. Als er een account bij hoort dat nog niet is "
@@ -90,6 +108,8 @@ def resend_verification():
 @bp.route("/inloggen", methods=["GET", "POST"])
 @public
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"], key_func=_login_rate_key)
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN_ACCOUNT"], methods=["POST"], key_func=_typed_address(),
+               deduct_when=_refused_login)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -154,12 +174,13 @@ def end_session(session_id):
 
 @bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])
 @public
-@limiter.limit("5 per minute", methods=["POST"])
+@_mail_per_client
+@_mail_per_address
 def forgot_password():
     form = EmailOnlyForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
-        db.session.commit()
+        with attempt(form):
+            services.request_password_reset(form.email.data)
         return render_template("auth/check_mail.html", email=services.normalise_email(form.email.data),
                                reset=True)
     return render_template("auth/email_only.html", form=form, title=_("Wachtwoord vergeten"),
@@ -213,6 +234,9 @@ def change_password():
 
 @bp.route("/e-mailadres", methods=["POST"])
 @login_required
+@limiter.limit(lambda: current_app.config["RATELIMIT_ACCOUNT_MAIL_ADDRESS"], methods=["POST"], key_func=_account_key)
+@limiter.limit(lambda: current_app.config["RATELIMIT_ACCOUNT_MAIL_ADDRESS"], methods=["POST"],
+               key_func=_typed_address("em-email"))
 def change_email():
     form = ChangeEmailForm(prefix="em")
     if form.validate_on_submit():
