@@ -1,4 +1,5 @@
 """Configuration read from the environment, with safe defaults for development."""
+import logging
 import os
 import secrets
 import tempfile
@@ -44,7 +45,15 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "PORTAL_BASE_URL": env.get("PORTAL_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         # Explicit: Flask-Limiter's extension object otherwise inherits "enabled" from the last app it served.
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), default=True),
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Counts must be shared by every worker and app server: Redis whenever it is configured (production must
+        # configure it). memory:// counts per worker process and is only fit for one-process development.
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or env.get("REDIS_URL") or "memory://",
+        # Redis down: count in the worker for a while rather than answer 500 on every limited form.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "portal"),
+        # How many proxies in front set X-Forwarded-For/-Proto (nginx: 1). Without it every visitor behind the
+        # proxy has the proxy's address and shares one per-client limit.
+        "PROXY_COUNT": int(env.get("PROXY_COUNT", "0")),
         "RATELIMIT_LOGIN": env.get("RATELIMIT_LOGIN", "10 per minute"),
         # Per account (the address typed), whichever clients the tries come from.
         "RATELIMIT_LOGIN_ACCOUNT": env.get("RATELIMIT_LOGIN_ACCOUNT", "10 per 15 minutes"),
@@ -96,6 +105,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         cfg.update(overrides)
         if "SQLALCHEMY_DATABASE_URI" in overrides:
             cfg["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(overrides["SQLALCHEMY_DATABASE_URI"])
+    if cfg["PORTAL_ENV"] == "production" and cfg["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        logging.getLogger(__name__).warning(
+            "Rate limits count per worker process: set REDIS_URL (or RATELIMIT_STORAGE_URI) in production.")
     if not cfg["SECRET_KEY"]:
         if cfg["PORTAL_ENV"] == "production":
             raise ConfigError("SECRET_KEY must be set when PORTAL_ENV=production; refusing to start.")
