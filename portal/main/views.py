@@ -4,6 +4,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from portal.extensions import csrf, db
+from portal.inputs import bounded_id
 from portal.permissions import login_required, public
 from portal.redirects import redirect_next
 
@@ -32,9 +33,8 @@ def set_language():
 @login_required
 def switch_organisation():
     """Work for another organisation the user is a member of."""
-    try:
-        wanted = int(request.form.get("organisation_id", ""))
-    except ValueError:
+    wanted = bounded_id(request.form.get("organisation_id", ""))
+    if wanted is None:
         abort(400)
     if not any(m.organisation_id == wanted for m in current_user.memberships):
         abort(403)
