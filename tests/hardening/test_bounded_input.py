@@ -107,3 +107,18 @@ def test_selects_coerced_to_int_refuse_a_number_past_the_column(app):
 
         form = FilterForm(request.args, municipalities=[])
         assert form.gemeente.data is None  # no filter, rather than an overflow in the query
+
+
+@pytest.mark.parametrize("value", ["", "2026-02-30", "20260101", "2026-1-1", "0000-01-01"])
+def test_the_api_refuses_a_date_outside_its_schema(client, value):
+    for url, query in (("/api/v1/labels", {"kvk": "12345678", "date": value}),
+                       ("/api/v1/labels/12345678", {"date": value})):
+        response = client.get(url, query_string=query)
+        assert response.status_code == 400, (url, value)
+        assert "Ongeldige datum" in response.get_json()["error"]["message"]
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31"])
+def test_the_api_answers_for_any_calendar_date_its_schema_allows(client, value):
+    response = client.get("/api/v1/labels", query_string={"kvk": "12345678", "date": value})
+    assert response.status_code == 200 and response.get_json()["date"] == value
