@@ -1,5 +1,9 @@
 """Configuration read from the environment, with safe defaults for development."""
+import logging
 import os
+import secrets
+import tempfile
+from datetime import timedelta
 
 
 class ConfigError(RuntimeError):
@@ -21,7 +25,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     database_url = env.get("DATABASE_URL") or "sqlite:///" + os.path.join(instance_path, "portal.db")
     cfg = {
         "PORTAL_ENV": portal_env,
-        "SECRET_KEY": secret or "dev-only-insecure-key-change-me",
+        # Production requires SECRET_KEY (below); elsewhere a random key is made once per instance folder.
+        "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": _normalise_db_url(database_url),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "MAIL_SERVER": env.get("MAIL_SERVER", "localhost"),
@@ -45,8 +50,23 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "PORTAL_BASE_URL": env.get("PORTAL_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         # Explicit: Flask-Limiter's extension object otherwise inherits "enabled" from the last app it served.
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), default=True),
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Counts must be shared by every worker and app server: Redis whenever it is configured (production must
+        # configure it). memory:// counts per worker process and is only fit for one-process development.
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or env.get("REDIS_URL") or "memory://",
+        # Redis down: count in the worker for a while rather than answer 500 on every limited form.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "portal"),
+        # How many proxies in front set X-Forwarded-For/-Proto (nginx: 1). Without it every visitor behind the
+        # proxy has the proxy's address and shares one per-client limit.
+        "PROXY_COUNT": int(env.get("PROXY_COUNT", "0")),
         "RATELIMIT_LOGIN": env.get("RATELIMIT_LOGIN", "10 per minute"),
+        # Per account (the address typed), whichever clients the tries come from.
+        "RATELIMIT_LOGIN_ACCOUNT": env.get("RATELIMIT_LOGIN_ACCOUNT", "10 per 15 minutes"),
+        # Forms that send mail to a typed address: per client and per address.
+        "RATELIMIT_ACCOUNT_MAIL": env.get("RATELIMIT_ACCOUNT_MAIL", "5 per minute;30 per hour"),
+        "RATELIMIT_ACCOUNT_MAIL_ADDRESS": env.get("RATELIMIT_ACCOUNT_MAIL_ADDRESS", "5 per hour"),
+        # An address gets at most one registration, verification or reset mail per this many minutes.
+        "AUTH_MAIL_INTERVAL_MINUTES": int(env.get("AUTH_MAIL_INTERVAL_MINUTES", "15")),
         "RATELIMIT_HEADERS_ENABLED": True,
         "BABEL_DEFAULT_LOCALE": "nl",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
@@ -57,6 +77,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
+        # Server-side sessions (portal/auth/sessions.py) end after this long unused; "ingelogd blijven" ones later.
+        "SESSION_IDLE_HOURS": int(env.get("SESSION_IDLE_HOURS", "12")),
+        "REMEMBER_COOKIE_DURATION": timedelta(days=int(env.get("REMEMBER_DAYS", "30"))),
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_MB", "12")) * 1024 * 1024,
         "UPLOAD_FOLDER": env.get("UPLOAD_FOLDER") or os.path.join(instance_path, "uploads"),
@@ -99,9 +122,44 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
             cfg["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(overrides["SQLALCHEMY_DATABASE_URI"])
     if cfg["FILE_STORAGE"] not in ("local", "database"):
         raise ConfigError(f"FILE_STORAGE={cfg['FILE_STORAGE']!r}: use local or database.")
-    if cfg["PORTAL_ENV"] == "production" and not (secret or (overrides or {}).get("SECRET_KEY")):
-        raise ConfigError("SECRET_KEY must be set when PORTAL_ENV=production; refusing to start.")
+    if cfg["PORTAL_ENV"] == "production" and cfg["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        logging.getLogger(__name__).warning(
+            "Rate limits count per worker process: set REDIS_URL (or RATELIMIT_STORAGE_URI) in production.")
+    if not cfg["SECRET_KEY"]:
+        if cfg["PORTAL_ENV"] == "production":
+            raise ConfigError("SECRET_KEY must be set when PORTAL_ENV=production; refusing to start.")
+        cfg["SECRET_KEY"] = instance_secret_key(instance_path)
     return cfg
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """The random key in ``<instance>/secret_key`` (mode 0600), made on first use.
+
+    Several workers may start at once: the key is written to a private temporary file and linked into
+    place, so exactly one key wins and every worker reads that one.
+    """
+    path = os.path.join(instance_path, "secret_key")
+    for _ in range(2):
+        try:
+            with open(path, encoding="ascii") as handle:
+                key = handle.read().strip()
+            if len(key) >= 32:
+                return key
+            raise ConfigError(f"{path} holds no usable key; delete it to make a new one.")
+        except FileNotFoundError:
+            pass
+        os.makedirs(instance_path, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=instance_path, prefix=".secret_key-")  # mkstemp: mode 0600
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                handle.write(secrets.token_urlsafe(48))
+            try:
+                os.link(temporary, path)
+            except FileExistsError:
+                pass  # another worker was first: use its key
+        finally:
+            os.unlink(temporary)
+    raise ConfigError(f"Could not create {path}.")
 
 
 def _normalise_db_url(url: str) -> str:

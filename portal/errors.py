@@ -57,7 +57,12 @@ def init_app(app):
         message = None
         if code in (400, 409) and exc.description and getattr(exc, "portal_message", False):
             message = exc.description
-        return render_error(code, message)
+        response = app.make_response(render_error(code, message))
+        # Keep what the exception says beside its body: Allow on a 405, Retry-After, WWW-Authenticate.
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)

@@ -1,6 +1,7 @@
 """Security headers on every response, and no NUL characters in any request's path, query string or form."""
 from flask import abort, request
 from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -18,6 +19,11 @@ def _without_nul(values) -> ImmutableMultiDict:
 
 
 def init_app(app):
+    if app.config.get("PROXY_COUNT"):
+        # The client's address (per-client limits, logs) and scheme as the trusted proxies saw them.
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=0)
+
     @app.before_request
     def drop_nul_characters():
         # Nobody types a NUL and PostgreSQL cannot store or even compare one in text: a pasted or crafted NUL

@@ -8,6 +8,8 @@ from markupsafe import Markup, escape
 from wtforms import SelectField
 from wtforms.widgets import Select
 
+from portal import inputs
+
 
 class FastSelect(Select):
     @classmethod
@@ -21,6 +23,8 @@ class FastSelect(Select):
 
 
 def install():
-    """Every SelectField (not SelectMultipleField) renders with FastSelect."""
+    """Every SelectField (not SelectMultipleField) renders with FastSelect; every number, date and int-coerced
+    select is bounded (portal.inputs)."""
     if type(SelectField.widget) is Select:
         SelectField.widget = FastSelect()
+    inputs.install()

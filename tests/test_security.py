@@ -27,6 +27,25 @@ def test_production_config_secures_cookies(monkeypatch, tmp_path):
     assert not app.debug
 
 
+def test_without_secret_key_development_makes_one_private_random_key_per_instance(monkeypatch, tmp_path):
+    import stat
+
+    from portal.config import load_config
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("PORTAL_ENV", raising=False)
+    first = load_config(str(tmp_path))["SECRET_KEY"]
+    assert first != "dev-only-insecure-key-change-me" and len(first) >= 32
+    key_file = tmp_path / "secret_key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert load_config(str(tmp_path))["SECRET_KEY"] == first  # every worker and restart reads the same key
+    other = tmp_path / "other"
+    other.mkdir()
+    assert load_config(str(other))["SECRET_KEY"] != first  # another installation has its own
+    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
+    assert load_config(str(tmp_path))["SECRET_KEY"] == "from-the-environment"
+
+
 def test_development_defaults_to_embedded_sqlite(monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.delenv("PORTAL_ENV", raising=False)
@@ -109,6 +128,58 @@ def test_not_found_page_is_in_the_portal_style(client):
     assert response.status_code == 404
     html = response.get_data(as_text=True)
     assert "Pagina niet gevonden" in html and 'class="skip-link"' in html
+
+
+HOSTILE_NEXT = [
+    "/\t/evil.example", "/%09/evil.example", "//evil.example", "///evil.example", "/\\evil.example",
+    "\\evil.example", "/\\/evil.example", "https://evil.example/", "http:evil.example", "javascript:alert(1)",
+    "data:text/html,x", " //evil.example", "\t//evil.example", "/\n/evil.example", "/\r\n/evil.example",
+    "%2F%2Fevil.example", "/%2F/evil.example", "/%5Cevil.example", "/%252F%252Fevil.example",
+    "/%2509/evil.example", "evil.example", "//evil.example@portal", "/\x7f/evil.example", "/\u3000/evil.example",
+    "HTTPS://evil.example",
+]
+
+
+@pytest.mark.parametrize("target", HOSTILE_NEXT)
+def test_language_switch_never_redirects_off_site(client, target):
+    response = client.post("/taal", data={"lang": "en", "next": target})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("target", HOSTILE_NEXT)
+def test_login_never_redirects_off_site(client, make_user, target):
+    user = make_user()
+    response = client.post("/account/inloggen", query_string={"next": target},
+                           data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_local_next_is_kept(client, make_user):
+    assert client.post("/taal", data={"lang": "en", "next": "/label/register?q=a%20b"}).headers["Location"] \
+        == "/label/register?q=a%20b"
+    user = make_user()
+    response = client.post("/account/inloggen", query_string={"next": "/account/"},
+                           data={"email": user.email, "password": PASSWORD})
+    assert response.headers["Location"] == "/account/"
+
+
+def test_safe_next_keeps_to_the_given_prefix(app):
+    from portal.redirects import safe_next
+
+    with app.test_request_context():
+        assert safe_next("/evenementen/3/inchecken", "/x", prefix="/evenementen/") == "/evenementen/3/inchecken"
+        assert safe_next("/beheer/", "/x", prefix="/evenementen/") == "/x"
+        assert safe_next("/evenementen/\\evil", "/x", prefix="/evenementen/") == "/x"
+
+
+def test_method_not_allowed_says_which_methods_are_allowed(client):
+    for url in ("/api/v1/openapi.json", "/api/v1/labels/12345678", "/", "/account/inloggen", "/taal"):
+        response = client.open(url, method="TRACE")
+        assert response.status_code == 405, url
+        allowed = {m.strip() for m in response.headers["Allow"].split(",")}
+        assert "TRACE" not in allowed and allowed, url
 
 
 def test_language_switch_to_english_and_back(client):

@@ -57,8 +57,9 @@ class BadRequest(ValueError):
 
 def _date_param() -> date:
     raw = request.args.get("date")
-    if not raw:
+    if raw is None:
         return today()
+    # The schema says format "date" (any year): an empty value is as wrong as 2026-02-30.
     try:
         return date.fromisoformat(raw) if len(raw) == 10 else _bad_date()
     except ValueError:

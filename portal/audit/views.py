@@ -6,7 +6,7 @@ from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import DateField, SelectField, StringField
+from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from portal.audit.models import AuditEntry
@@ -27,10 +27,10 @@ class AuditFilterForm(FlaskForm):
 
     action = StringField(_l("Handeling (begint met)"), validators=[Optional(), Length(max=60)])
     object_type = StringField(_l("Soort object"), validators=[Optional(), Length(max=60)])
-    object_id = StringField(_l("Object-id"), validators=[Optional(), Length(max=12)])
+    object_id = IntegerField(_l("Object-id"), validators=[Optional()])
     actor = StringField(_l("Door (e-mail bevat)"), validators=[Optional(), Length(max=254)])
     role = SelectField(_l("Rol"), choices=[("", _l("Alle rollen"))] + list(ROLE_NAMES.items()), validators=[Optional()])
-    organisation_id = StringField(_l("Organisatie-id"), validators=[Optional(), Length(max=12)])
+    organisation_id = IntegerField(_l("Organisatie-id"), validators=[Optional()])
     date_from = DateField(_l("Vanaf datum"), validators=[Optional()])
     date_to = DateField(_l("Tot en met datum"), validators=[Optional()])
 
@@ -43,14 +43,14 @@ def filtered_entries(form: AuditFilterForm):
         stmt = stmt.where(AuditEntry.action.startswith(form.action.data.strip(), autoescape=True))
     if form.object_type.data:
         stmt = stmt.where(AuditEntry.object_type == form.object_type.data.strip())
-    if form.object_id.data and form.object_id.data.strip().isdigit():
-        stmt = stmt.where(AuditEntry.object_id == int(form.object_id.data))
+    if form.object_id.data is not None:
+        stmt = stmt.where(AuditEntry.object_id == form.object_id.data)
     if form.actor.data:
         stmt = stmt.where(AuditEntry.actor_email.contains(form.actor.data.strip().lower(), autoescape=True))
     if form.role.data:
         stmt = stmt.where(AuditEntry.acting_role == form.role.data)
-    if form.organisation_id.data and form.organisation_id.data.strip().isdigit():
-        stmt = stmt.where(AuditEntry.organisation_id == int(form.organisation_id.data))
+    if form.organisation_id.data is not None:
+        stmt = stmt.where(AuditEntry.organisation_id == form.organisation_id.data)
     tz = ZoneInfo("Europe/Amsterdam")
     if form.date_from.data:
         stmt = stmt.where(AuditEntry.created_at >= datetime.combine(form.date_from.data, time.min, tz))

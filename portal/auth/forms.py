@@ -53,6 +53,10 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Ingelogd blijven op dit apparaat"))
 
 
+class EmptyForm(FlaskForm):
+    """A button that only needs the CSRF token (log out everywhere, end a session)."""
+
+
 class EmailOnlyForm(FlaskForm):
     email = _email_field()
 

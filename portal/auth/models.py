@@ -24,15 +24,20 @@ class User(UserMixin, db.Model):
     language: Mapped[str] = mapped_column(String(5), default="nl")
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     last_login_at = mapped_column(UTCDateTime, nullable=True)
-    # Bumped on password change: logs out other sessions and kills outstanding reset links.
+    # Bumped on password change and blocking (history); sessions themselves live in user_session.
     session_version: Mapped[int] = mapped_column(default=1)
 
     roles: Mapped[list["UserRole"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
 
+    # The server-side session this request runs in (set by login and by the user loader): Flask-Login keeps
+    # get_id() in the signed session cookie and in the remember cookie, so both name the session, not the user.
+    session_token = None
+    session_id = None
+
     def get_id(self):
-        return f"{self.id}:{self.session_version}"
+        return self.session_token
 
     @property
     def is_active(self):
@@ -77,3 +82,23 @@ class UserRole(db.Model):
     @staticmethod
     def valid(role: str) -> bool:
         return role in ROLES
+
+
+class UserSession(db.Model):
+    """One logged-in browser: the signed session cookie and the remember cookie carry its token.
+
+    Only the SHA-256 of the token is stored, so a copy of the table logs nobody in. Deleting the row ends the
+    session on every worker and app server at the next request.
+    """
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    last_seen_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    user_agent: Mapped[str] = mapped_column(String(120), default="")
+
+    user: Mapped[User] = relationship()

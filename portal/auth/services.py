@@ -2,6 +2,8 @@
 
 Functions add to the session and flush; the caller commits once.
 """
+from datetime import timedelta
+
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -9,16 +11,21 @@ from sqlalchemy import func, select
 
 from portal.actions import Refusal
 from portal.audit.services import record
-from portal.auth import passwords, tokens
+from portal.auth import passwords, sessions, tokens
 from portal.auth.models import User, UserRole
 from portal.database import utcnow
 from portal.extensions import db
+from portal.mail.models import OutboxMessage
 from portal.mail.outbox import queue_mail
 from portal.permissions import ROLES
 
 
 class AccountError(Refusal):
     """A refusal of the auth package (message fit for the page, optional field)."""
+
+
+class NotVerified(AccountError):
+    """The password is right but the address was never confirmed: the page explains what to do."""
 
 
 def normalise_email(email: str) -> str:
@@ -48,25 +55,48 @@ def _verify_link(user: User, email: str) -> str:
     return external_url("auth.verify_email", token=token)
 
 
+# Mails that anybody can set off by typing an address: an address gets at most one of a group per interval
+# (AUTH_MAIL_INTERVAL_MINUTES), however often the form is sent and from however many app servers.
+ACCOUNT_MAIL_KINDS = ("auth-verify", "auth-already-registered", "auth-verify-change")
+RESET_MAIL_KINDS = ("auth-reset",)
+
+
+def recently_mailed(address: str, kinds) -> bool:
+    """Whether ``address`` was sent a mail of ``kinds`` within the interval (the outbox is the record)."""
+    since = utcnow() - timedelta(minutes=current_app.config["AUTH_MAIL_INTERVAL_MINUTES"])
+    return db.session.scalar(
+        select(OutboxMessage.id).where(OutboxMessage.recipient == normalise_email(address),
+                                       OutboxMessage.kind.in_(kinds), OutboxMessage.created_at > since).limit(1)
+    ) is not None
+
+
+def _tell_already_registered(existing: User) -> None:
+    if recently_mailed(existing.email, ACCOUNT_MAIL_KINDS):
+        return
+    queue_mail(existing.email, _l("U heeft al een account"), "auth/already_registered",
+               user=existing, login_url=external_url("auth.login"),
+               reset_url=external_url("auth.forgot_password"), kind="auth-already-registered")
+
+
 def register_user(email: str, password: str, name: str = "") -> User | None:
     """Create an account with role ``ondernemer`` and mail a verification link.
 
-    An address that is already registered gets a mail saying so instead; the caller shows the same
-    answer either way, so nobody can learn from the page which addresses have an account.
+    The form is judged first, whoever owns the address. An address that is already registered then gets a
+    mail saying so (with a link to reset the password) instead; the caller shows the same answer either way,
+    so nobody can learn from the page which addresses have an account. An address gets at most one such
+    mail per interval.
     """
     email = normalise_email(email)
     problems = passwords.password_problems(password, email=email, name=name)
+    if problems:
+        raise AccountError(problems[0], field="password")
     # Hash before the first query: the slow hash then never holds a database lock, and known and
     # unknown addresses take equally long.
-    password_hash = None if problems else passwords.hash_password(password)
+    password_hash = passwords.hash_password(password)
     existing = find_user(email)
     if existing is not None:
-        queue_mail(existing.email, _l("U heeft al een account"), "auth/already_registered",
-                   user=existing, login_url=external_url("auth.login"),
-                   reset_url=external_url("auth.forgot_password"), kind="auth-already-registered")
+        _tell_already_registered(existing)
         return None
-    if problems:
-        raise AccountError(problems[0])
     user = User(email=email, name=name.strip(), password_hash=password_hash)
     user.roles.append(UserRole(role="ondernemer"))
     db.session.add(user)
@@ -78,12 +108,20 @@ def register_user(email: str, password: str, name: str = "") -> User | None:
 
 
 def resend_verification(user: User) -> None:
-    if not user.verified:
+    if not user.verified and not recently_mailed(user.email, ACCOUNT_MAIL_KINDS):
         queue_mail(user.email, _l("Bevestig uw e-mailadres"), "auth/verify", user=user,
                    link=_verify_link(user, user.email), kind="auth-verify")
 
 
-def verify_email(token: str) -> User:
+def resend_verification_to(email: str) -> None:
+    """A new verification link when ``email`` has an unconfirmed account; silently nothing otherwise."""
+    user = find_user(email)
+    if user is not None:
+        resend_verification(user)
+
+
+def verify_email(token: str, *, session_id: int | None = None) -> User:
+    """Confirm an address (``session_id``: the session that clicked, kept when an e-mail change ends the others)."""
     data = tokens.read_token("verify", token, current_app.config["EMAIL_TOKEN_MAX_AGE"])
     if not data:
         raise AccountError(_("Deze bevestigingslink is ongeldig of verlopen. Vraag een nieuwe aan."))
@@ -103,6 +141,7 @@ def verify_email(token: str) -> User:
         user.email = email
         user.pending_email = None
         user.email_verified_at = utcnow()
+        sessions.end_sessions(user, keep=session_id)  # whoever knew the old address is logged out
         record("account.email_changed", user, actor=user, changes={"email": [old, email]})
         queue_mail(old, _l("Uw e-mailadres is gewijzigd"), "auth/email_changed", user=user, new_email=email,
                    kind="auth-email-changed")
@@ -121,6 +160,37 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def log_in(email: str, password: str, *, remember: bool = False, user_agent: str | None = None) -> User:
+    """Check the password and open a server-side session (``user.session_token`` goes into the cookies)."""
+    user = authenticate(email, password)
+    if user is None:
+        raise AccountError(_("Het e-mailadres of het wachtwoord klopt niet."))
+    if not user.verified:
+        raise NotVerified(_("We hebben u een e-mail gestuurd met een link om uw adres te bevestigen. "
+                            "Daarna kunt u inloggen."))
+    sessions.start_session(user, remember=remember, user_agent=user_agent)
+    return user
+
+
+def log_out(user: User) -> None:
+    """End the session this user is working in."""
+    sessions.end_session(user, user.session_id)
+
+
+def log_out_everywhere(user: User) -> int:
+    """End every session of ``user``, this one included; how many ended."""
+    ended = sessions.end_sessions(user)
+    record("account.sessions_ended", user, actor=user, summary=str(ended))
+    return ended
+
+
+def end_other_session(user: User, session_id: int) -> None:
+    """End one of the user's other sessions (a browser on the list of the account page)."""
+    if session_id == user.session_id or not sessions.end_session(user, session_id):
+        raise AccountError(_("Deze sessie bestaat niet (meer)."))
+    record("account.session_ended", user, actor=user, summary=str(session_id))
+
+
 def _reset_payload(user: User) -> dict:
     return {"u": user.id, "p": tokens.fingerprint(user.password_hash)}
 
@@ -128,7 +198,7 @@ def _reset_payload(user: User) -> dict:
 def request_password_reset(email: str) -> None:
     """Mail a reset link when the account exists; silently nothing otherwise (no enumeration)."""
     user = find_user(email)
-    if user is None or not user.active:
+    if user is None or not user.active or recently_mailed(user.email, RESET_MAIL_KINDS):
         return
     token = tokens.make_token("reset", _reset_payload(user))
     queue_mail(user.email, _l("Nieuw wachtwoord instellen"), "auth/reset", user=user,
@@ -158,6 +228,7 @@ def reset_password(token: str, password: str) -> User:
     # Following a mailed link proves the address too.
     if not user.verified:
         user.email_verified_at = utcnow()
+    sessions.end_sessions(user)
     record("account.password_reset", user, actor=user)
     queue_mail(user.email, _l("Uw wachtwoord is gewijzigd"), "auth/password_changed", user=user,
                kind="auth-password-changed")
@@ -168,6 +239,7 @@ def change_password(user: User, current: str, new: str) -> None:
     if not passwords.verify_password(user.password_hash, current):
         raise AccountError(_("Het huidige wachtwoord klopt niet."), field="current")
     _set_password(user, new)
+    sessions.end_sessions(user, keep=user.session_id)  # every other browser logs in again
     record("account.password_changed", user, actor=user)
     queue_mail(user.email, _l("Uw wachtwoord is gewijzigd"), "auth/password_changed", user=user,
                kind="auth-password-changed")
@@ -181,11 +253,12 @@ def request_email_change(user: User, new_email: str, password: str) -> None:
         raise AccountError(_("Dit is al uw e-mailadres."))
     user.pending_email = new_email
     record("account.email_change_requested", user, actor=user, summary=new_email)
-    if find_user(new_email) is not None:
-        # Say nothing on the page; the other account's owner is told instead.
-        queue_mail(new_email, _l("U heeft al een account"), "auth/already_registered", user=find_user(new_email),
-                   login_url=external_url("auth.login"), reset_url=external_url("auth.forgot_password"),
-                   kind="auth-already-registered")
+    existing = find_user(new_email)
+    if existing is not None:
+        # Say nothing on the page; the other account's owner is told instead (at most once per interval).
+        _tell_already_registered(existing)
+        return
+    if recently_mailed(new_email, ACCOUNT_MAIL_KINDS):
         return
     queue_mail(new_email, _l("Bevestig uw nieuwe e-mailadres"), "auth/verify", user=user,
                link=_verify_link(user, new_email), kind="auth-verify-change")
@@ -235,6 +308,8 @@ def set_roles(user: User, roles, *, by: User | None = None) -> dict:
     changes = {}
     if before != wanted:
         changes = {"roles": [sorted(before), sorted(wanted)]}
+        # The user starts again with the new roles; an admin changing their own keeps this session.
+        sessions.end_sessions(user, keep=by.session_id if by is not None and by.id == user.id else None)
         record("account.roles_changed", user, changes=changes, actor=by)
     return changes
 
@@ -245,4 +320,6 @@ def set_active(user: User, active: bool, *, by: User) -> None:
     if user.active != active:
         user.active = active
         user.session_version += 1
+        if not active:
+            sessions.end_sessions(user)
         record("account.activated" if active else "account.deactivated", user, actor=by)

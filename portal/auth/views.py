@@ -1,24 +1,23 @@
 """Account pages: register, verify, log in and out, reset and change password or e-mail."""
-from urllib.parse import urlsplit
-
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy.orm import joinedload
 
-from portal.auth import services
+from portal.actions import attempt
+from portal.auth import services, sessions
 from portal.auth.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
     EmailOnlyForm,
+    EmptyForm,
     LoginForm,
     RegisterForm,
     ResetPasswordForm,
 )
-from portal.auth.models import User
 from portal.database import writes_on_get
-from portal.extensions import db, limiter, login_manager
+from portal.extensions import limiter, login_manager
 from portal.permissions import login_required, public
+from portal.redirects import redirect_next
 
 bp = Blueprint("auth", __name__, url_prefix="/account")
 
@@ -27,43 +26,52 @@ login_manager.login_message = None
 
 
 @login_manager.user_loader
-def load_user(identity: str):
-    try:
-        user_id, version = (int(part) for part in identity.split(":"))
-    except (ValueError, AttributeError):
-        return None
-    user = db.session.get(User, user_id, options=[joinedload(User.roles)])  # one query per request, roles included
-    # A password change bumps the version, which ends every other session.
-    if user is None or user.session_version != version or not user.active:
-        return None
-    return user
+def load_user(token: str):
+    # The cookies carry a session token (User.get_id), so log-out anywhere ends them everywhere.
+    return sessions.load_user(token)
 
 
-def _safe_next(target: str | None) -> str:
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
-            return target
-    return url_for("main.home")
+@bp.teardown_app_request
+def _record_session_use(exc):
+    sessions.touch_after_request(exc)
 
 
 def _login_rate_key():
     return f"{request.remote_addr}"
 
 
+def _typed_address(field: str = "email"):
+    """A rate-limit key: the address typed in the form (so one address is limited from every client)."""
+    def key():
+        return "address:" + services.normalise_email(request.form.get(field, ""))[:254]
+    return key
+
+
+def _account_key():
+    return f"account:{current_user.id}" if current_user.is_authenticated else f"{request.remote_addr}"
+
+
+def _refused_login(response) -> bool:
+    return response.status_code != 302
+
+
+_mail_per_client = limiter.limit(lambda: current_app.config["RATELIMIT_ACCOUNT_MAIL"], methods=["POST"])
+_mail_per_address = limiter.limit(lambda: current_app.config["RATELIMIT_ACCOUNT_MAIL_ADDRESS"], methods=["POST"],
+                                  key_func=_typed_address())
+
+
 @bp.route("/registreren", methods=["GET", "POST"])
 @public
+@_mail_per_client
+@_mail_per_address
 def register():
     form = RegisterForm()
     if request.method == "GET" and request.args.get("uitnodiging"):
         form.email.data = _invited_address(request.args["uitnodiging"])
     if form.validate_on_submit():
-        try:
+        with attempt(form) as done:
             services.register_user(form.email.data, form.password.data, form.name.data)
-        except services.AccountError as exc:
-            form.password.errors.append(str(exc))
-        else:
-            db.session.commit()
+        if done:
             return render_template("auth/check_mail.html", email=services.normalise_email(form.email.data))
     return render_template("auth/register.html", form=form)
 
@@ -85,13 +93,12 @@ def _invited_address(token: str) -> str | None:
 @public
 @writes_on_get
 def verify_email(token):
-    try:
-        user = services.verify_email(token)
-    except services.AccountError as exc:
-        db.session.rollback()
-        return render_template("auth/message.html", title=_("Link werkt niet"), message=str(exc),
+    clicking = current_user.session_id if current_user.is_authenticated else None
+    with attempt(EmptyForm(meta={"csrf": False})) as done:  # the refusal goes on the message page
+        user = services.verify_email(token, session_id=clicking)
+    if not done:
+        return render_template("auth/message.html", title=_("Link werkt niet"), message=str(done.refusal),
                                resend=True), 400
-    db.session.commit()
     flash(_("Uw e-mailadres is bevestigd."), "success")
     if current_user.is_authenticated and current_user.id == user.id:
         return redirect(url_for("main.home"))
@@ -100,14 +107,13 @@ def verify_email(token):
 
 @bp.route("/bevestiging-opnieuw", methods=["GET", "POST"])
 @public
-@limiter.limit("5 per minute", methods=["POST"])
+@_mail_per_client
+@_mail_per_address
 def resend_verification():
     form = EmailOnlyForm()
     if form.validate_on_submit():
-        user = services.find_user(form.email.data)
-        if user is not None:
-            services.resend_verification(user)
-            db.session.commit()
+        with attempt(form):
+            services.resend_verification_to(form.email.data)
         return render_template("auth/check_mail.html", email=services.normalise_email(form.email.data))
     return render_template("auth/email_only.html", form=form, title=_("Nieuwe bevestigingslink"),
                            intro=_("Vul uw e-mailadres in. Als er een account bij hoort dat nog niet is "
@@ -117,44 +123,79 @@ def resend_verification():
 @bp.route("/inloggen", methods=["GET", "POST"])
 @public
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"], key_func=_login_rate_key)
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN_ACCOUNT"], methods=["POST"], key_func=_typed_address(),
+               deduct_when=_refused_login)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
-        if user is None:
-            form.form_errors.append(_("Het e-mailadres of het wachtwoord klopt niet."))
-        elif not user.verified:
-            db.session.rollback()
-            return render_template("auth/message.html", title=_("Bevestig eerst uw e-mailadres"),
-                                   message=_("We hebben u een e-mail gestuurd met een link om uw adres te "
-                                             "bevestigen. Daarna kunt u inloggen."), resend=True)
-        else:
-            db.session.commit()
+        with attempt(form) as done:
+            user = services.log_in(form.email.data, form.password.data, remember=form.remember.data,
+                                   user_agent=request.headers.get("User-Agent"))
+        if done:
+            token = user.session_token
             session.clear()  # a fresh session on login (no fixation)
+            user.session_token = token
             login_user(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect_next(request.args.get("next"))
+        if isinstance(done.refusal, services.NotVerified):
+            form.form_errors.clear()
+            return render_template("auth/message.html", title=_("Bevestig eerst uw e-mailadres"),
+                                   message=str(done.refusal), resend=True)
     return render_template("auth/login.html", form=form)
 
 
 @bp.route("/uitloggen", methods=["POST"])
 @public
 def logout():
+    if current_user.is_authenticated:
+        with attempt():
+            services.log_out(current_user)
     logout_user()
     session.clear()
     flash(_("U bent uitgelogd."), "success")
     return redirect(url_for("main.home"))
 
 
+@bp.route("/uitloggen-overal", methods=["POST"])
+@login_required
+def logout_everywhere():
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    with attempt() as done:
+        services.log_out_everywhere(current_user)
+    if done:
+        logout_user()
+        session.clear()
+        flash(_("U bent uitgelogd op alle apparaten."), "success")
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/sessies/<int:session_id>/beeindigen", methods=["POST"])
+@login_required
+def end_session(session_id):
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    with attempt() as done:
+        services.end_other_session(current_user, session_id)
+    if done:
+        flash(_("U bent op dat apparaat uitgelogd."), "success")
+    return redirect(url_for("auth.account"))
+
+
 @bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])
 @public
-@limiter.limit("5 per minute", methods=["POST"])
+@_mail_per_client
+@_mail_per_address
 def forgot_password():
     form = EmailOnlyForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
-        db.session.commit()
+        with attempt(form):
+            services.request_password_reset(form.email.data)
         return render_template("auth/check_mail.html", email=services.normalise_email(form.email.data),
                                reset=True)
     return render_template("auth/email_only.html", form=form, title=_("Wachtwoord vergeten"),
@@ -172,24 +213,25 @@ def reset_password(token):
                                reset_again=True), 400
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
+        with attempt(form) as done:
             services.reset_password(token, form.password.data)
-        except services.AccountError as exc:
-            db.session.rollback()
-            form.password.errors.append(str(exc))
-        else:
-            db.session.commit()
+        if done:
             logout_user()
             flash(_("Uw wachtwoord is gewijzigd. U kunt nu inloggen."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form)
 
 
+def _account_page(password_form=None, email_form=None, status=200):
+    return render_template("auth/account.html", password_form=password_form or ChangePasswordForm(prefix="pw"),
+                           email_form=email_form or ChangeEmailForm(prefix="em"),
+                           sessions=sessions.active_sessions(current_user)), status
+
+
 @bp.route("/", methods=["GET"])
 @login_required
 def account():
-    return render_template("auth/account.html", password_form=ChangePasswordForm(prefix="pw"),
-                           email_form=ChangeEmailForm(prefix="em"))
+    return _account_page()
 
 
 @bp.route("/wachtwoord", methods=["POST"])
@@ -197,32 +239,26 @@ def account():
 def change_password():
     form = ChangePasswordForm(prefix="pw")
     if form.validate_on_submit():
-        try:
+        with attempt(form) as done:
             services.change_password(current_user, form.current.data, form.password.data)
-        except services.AccountError as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "password").errors.append(str(exc))
-        else:
-            db.session.commit()
-            login_user(current_user)  # keep this session alive under the new version
-            flash(_("Uw wachtwoord is gewijzigd."), "success")
+        if done:
+            flash(_("Uw wachtwoord is gewijzigd. U bent uitgelogd op uw andere apparaten."), "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", password_form=form, email_form=ChangeEmailForm(prefix="em")), 400
+    return _account_page(password_form=form, status=400)
 
 
 @bp.route("/e-mailadres", methods=["POST"])
 @login_required
+@limiter.limit(lambda: current_app.config["RATELIMIT_ACCOUNT_MAIL_ADDRESS"], methods=["POST"], key_func=_account_key)
+@limiter.limit(lambda: current_app.config["RATELIMIT_ACCOUNT_MAIL_ADDRESS"], methods=["POST"],
+               key_func=_typed_address("em-email"))
 def change_email():
     form = ChangeEmailForm(prefix="em")
     if form.validate_on_submit():
-        try:
+        with attempt(form) as done:
             services.request_email_change(current_user, form.email.data, form.password.data)
-        except services.AccountError as exc:
-            db.session.rollback()
-            form.password.errors.append(str(exc))
-        else:
-            db.session.commit()
+        if done:
             flash(_("We hebben een bevestigingslink gestuurd naar %(email)s. Uw e-mailadres verandert pas "
                     "als u op die link klikt.", email=services.normalise_email(form.email.data)), "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", password_form=ChangePasswordForm(prefix="pw"), email_form=form), 400
+    return _account_page(email_form=form, status=400)

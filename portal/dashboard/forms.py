@@ -8,15 +8,13 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange, Optiona
 
 from portal.dashboard.metrics import MAX_QUARTERS, quarter_of
 from portal.dashboard.targets import FIRST_YEAR, LAST_YEAR
+from portal.inputs import bounded_int
 from portal.label.history import today
 from portal.partners import reference as ref
 
 
 def _to_int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return bounded_int(value)
 
 
 def municipality_choices(municipalities, empty):

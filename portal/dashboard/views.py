@@ -12,6 +12,7 @@ from portal.dashboard.targets import FIELDS as TARGET_FIELDS
 from portal.dashboard.targets import DashboardError, set_target
 from portal.database import paginate
 from portal.extensions import db, limiter
+from portal.inputs import int_arg
 from portal.label.history import today
 from portal.partners.models import Municipality
 from portal.partners.path import stage_counts
@@ -108,7 +109,7 @@ def targets():
     else:
         # ?gemeente=&jaar= fills the form with that target, for changing it.
         prefill = {"jaar": today().year}
-        wanted = {k: request.args.get(k, type=int) for k in ("gemeente", "jaar")}
+        wanted = {k: int_arg(k) for k in ("gemeente", "jaar")}
         if wanted["gemeente"] and wanted["jaar"]:
             existing = db.session.scalar(select(Target).where(Target.municipality_id == wanted["gemeente"],
                                                               Target.year == wanted["jaar"]))

@@ -14,6 +14,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
+from portal.inputs import bounded_id
+
 KIND_LABELS = [
     ("kick-off", _l("Kick-off")),
     ("festival", _l("Festival")),
@@ -104,8 +106,7 @@ class InviteForm(FlaskForm):
 
     @property
     def municipality_id(self) -> int | None:
-        value = self.gemeente.data or ""
-        return int(value) if value.isdigit() and int(value) < 2**31 else None
+        return bounded_id(self.gemeente.data)
 
 
 class ActionForm(FlaskForm):

@@ -32,6 +32,7 @@ from portal.events.models import Event, Invitation, ProgrammeSlot, Registration,
 from portal.extensions import db, limiter
 from portal.partners.forms import municipality_rows
 from portal.permissions import current_membership, get_or_404, org_member_required, public, requires
+from portal.redirects import redirect_next
 
 bp = Blueprint("events", __name__, url_prefix="/evenementen")
 
@@ -611,10 +612,8 @@ def _registration_of(event_id, registration_id) -> Registration:
 
 
 def _back_to_check_in(event_id):
-    target = request.form.get("next", "")
-    if target.startswith("/evenementen/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect(url_for("events.check_in_list", event_id=event_id, q=request.form.get("q") or None))
+    return redirect_next(request.form.get("next"), prefix="/evenementen/",
+                         default=url_for("events.check_in_list", event_id=event_id, q=request.form.get("q") or None))
 
 
 @bp.route("/beheer/<int:event_id>/inchecken/<int:registration_id>", methods=["POST"])

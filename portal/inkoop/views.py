@@ -35,6 +35,7 @@ from portal.inkoop.forms import (
     labels,
 )
 from portal.inkoop.models import Bid, Commitment, Procedure
+from portal.inputs import bounded_id, bounded_int
 from portal.partners.models import Organisation
 from portal.permissions import get_or_404, requires
 
@@ -519,10 +520,10 @@ def record_lots(procedure_id):
     for bid in procedure.bids:
         raw = request.form.get(f"lot-{bid.id}", "").strip()
         if raw:
-            if not raw.isdigit():
+            if not raw.isdigit() or bounded_int(raw) is None:
                 _refused(procedures.ProcedureError(_("Een volgnummer uit de loting is een heel getal.")))
                 return redirect(url_for("inkoop.procedure", procedure_id=procedure_id) + "#rangorde")
-            lots[bid.id] = int(raw)
+            lots[bid.id] = bounded_int(raw)
     try:
         procedures.record_lots(procedure, lots, by=current_user, note=request.form.get("note", ""))
     except procedures.ProcedureError as exc:
@@ -597,10 +598,8 @@ def panel_scores(procedure_id):
 @requires("inkoop", "gemeente")
 def consensus(procedure_id):
     procedure = _load_procedure(procedure_id)
-    try:
-        bid_id = int(request.form.get("bid_id", ""))
-        criterion_id = int(request.form.get("criterion_id", ""))
-    except ValueError:
+    bid_id, criterion_id = bounded_id(request.form.get("bid_id", "")), bounded_id(request.form.get("criterion_id", ""))
+    if bid_id is None or criterion_id is None:
         abort(400)
     try:
         evaluation.set_consensus(procedure, current_user, bid_id=bid_id, criterion_id=criterion_id,
@@ -672,10 +671,10 @@ def organisation_commitments(org_id):
         for c in own:
             raw = request.form.get(f"reported-{c.id}", "").strip()
             if raw:
-                if not raw.isdigit():
+                if not raw.isdigit() or bounded_int(raw) is None:
                     form.form_errors.append(_("Een gerealiseerd aantal is een heel getal van 0 of meer."))
                     break
-                reported[c.id] = int(raw)
+                reported[c.id] = bounded_int(raw)
         if not form.form_errors:
             try:
                 commitment_rules.add_follow_up(org, by=current_user, held_on=form.held_on.data, note=form.note.data,

@@ -23,6 +23,7 @@ from sqlalchemy.orm import selectinload
 from portal.actions import attempt
 from portal.database import contains, paginate, utcnow
 from portal.extensions import db
+from portal.inputs import bounded_id
 from portal.label import (
     assessments,
     awards,
@@ -751,8 +752,8 @@ def register():
             .order_by(Organisation.name))
     if form.q.data:
         stmt = stmt.where(or_(contains(Organisation.name, form.q.data), contains(Organisation.city, form.q.data)))
-    if form.gemeente.data and form.gemeente.data.isdigit():
-        stmt = stmt.where(Organisation.municipality_id == int(form.gemeente.data))
+    if bounded_id(form.gemeente.data) is not None:
+        stmt = stmt.where(Organisation.municipality_id == bounded_id(form.gemeente.data))
     if form.sector.data:
         stmt = stmt.where(Organisation.sector == form.sector.data)
     if form.alleen_label.data:

@@ -4,8 +4,10 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from portal.extensions import csrf, db
+from portal.inputs import bounded_id
 from portal.main import start
 from portal.permissions import current_membership, login_required, public
+from portal.redirects import redirect_next
 
 bp = Blueprint("main", __name__)
 
@@ -34,19 +36,15 @@ def set_language():
     lang = request.form.get("lang")
     if lang in ("nl", "en"):
         session["lang"] = lang
-    target = request.form.get("next") or url_for("main.home")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("main.home")
-    return redirect(target)
+    return redirect_next(request.form.get("next"))
 
 
 @bp.route("/organisatie-wisselen", methods=["POST"])
 @login_required
 def switch_organisation():
     """Work for another organisation the user is a member of."""
-    try:
-        wanted = int(request.form.get("organisation_id", ""))
-    except ValueError:
+    wanted = bounded_id(request.form.get("organisation_id", ""))
+    if wanted is None:
         abort(400)
     if not any(m.organisation_id == wanted for m in current_user.memberships):
         abort(403)

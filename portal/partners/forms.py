@@ -19,6 +19,7 @@ from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.extensions import db
+from portal.inputs import bounded_id
 from portal.partners import reference as ref
 from portal.partners.models import Municipality
 from portal.validators import KvkNumber, Postcode
@@ -57,11 +58,7 @@ class _Coerce:
     """Select values as int or None, never raising on bad input."""
 
     def __call__(self, value):
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            return None
-        return number if 0 < number < 2**31 else None  # ids only; a huge number would overflow the column
+        return bounded_id(value)  # ids only; a huge number would overflow the column
 
 
 to_int = _Coerce()

@@ -35,8 +35,16 @@ HOSTILE = [
     "\"><img src=x onerror=alert(1)>", "{{ 7*7 }}", "%s%s%n", "../../etc/passwd", "ë€𝄞\u202e\ufeff", "🙂" * 50,
     "\r\n\t", "=cmd|' /C calc'!A0", "null", "true", "[]", "{}", "ja", "y", "on", "beheerder", "admin",
 ]
+# Numbers and dates just past what the database (PostgreSQL integer, numeric) or the calendar can hold.
+NUMERIC_EXTREMES = [
+    "2147483647", "2147483648", "-2147483648", "-2147483649", "9223372036854775808", "1e30", "-1e30", "1e-30",
+    "99999999999999.99", "999999999999999999", "-0", "sNaN", "-inf", "0001-01-01", "9999-12-31", "10000-01-01",
+    "1899-12-31", "2999-12-31T23:59", "0001-01-01T00:00", "9999-12-31T23:59", "24:00", "23:60",
+]
+HOSTILE += NUMERIC_EXTREMES
 hostile_text = st.one_of(
     st.sampled_from(HOSTILE),
+    st.sampled_from(NUMERIC_EXTREMES),
     st.text(max_size=60),
     st.text(alphabet=string.printable, max_size=30),
     st.integers(min_value=-(10 ** 20), max_value=10 ** 20).map(str),

@@ -29,7 +29,7 @@ def test_register_never_errors(client, name, email, password, password2):
 
 @pytest.fixture
 def login_client(make_app, mailbox):
-    return make_app(RATELIMIT_LOGIN="100000 per minute").test_client()
+    return make_app(RATELIMIT_LOGIN="100000 per minute", RATELIMIT_LOGIN_ACCOUNT="100000 per minute").test_client()
 
 
 @FUZZ

@@ -23,6 +23,7 @@ EXEMPT_TABLES = {
     "outbox",  # queued mail: a consequence of an audited action, and marked sent after the commit
     "municipality",  # the fixed list of Drechtsteden municipalities, filled on first use (reference data)
     "dashboard_snapshot",  # cached figures for the dashboard, recomputed from audited data
+    "user_session",  # logged-in browsers (log-in, log-out, last use); "log out everywhere" is audited
     "label_reminder_log",  # which reminder mails went out (cron, to send each once)
     "event_reminder_log",
 }
