@@ -24,6 +24,7 @@ BLUEPRINTS = [
     ("portal.events.views", "bp"),
     ("portal.api.views", "bp"),
     ("portal.dashboard.views", "bp"),
+    ("portal.impact.views", "bp"),
 ]
 
 
@@ -100,7 +101,7 @@ def import_optional(module_name: str):
 
 def _register_models():
     # Import every models module so that metadata (create_all, Alembic) sees all tables.
-    for name in ("auth", "audit", "mail", "partners", "label", "inkoop", "events", "dashboard"):
+    for name in ("auth", "audit", "mail", "partners", "label", "inkoop", "events", "dashboard", "impact"):
         import_optional(f"portal.{name}.models")
 
 

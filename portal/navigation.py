@@ -16,6 +16,8 @@ ORGANISATION = [
     ("label.assessment", _l("Zelfscan")),
     ("partners.jobs", _l("Banen met impact")),
     ("partners.stageplekken", _l("Stageplekken")),
+    ("impact.org_wijk", _l("Wijk naar Werk")),
+    ("impact.org_agreements", _l("Afspraken")),
     ("events.calendar", _l("Evenementen")),
 ]
 
@@ -27,17 +29,24 @@ BY_ROLE = {
         ("label.review_queue", _l("Zelfscans")),
         ("label.criteria_sets", _l("Criteria")),
         ("events.manage", _l("Evenementen beheren")),
+        ("impact.social_value", _l("Sociale waarde")),
+        ("impact.wijk_overview", _l("Wijk naar Werk")),
+        ("impact.agreements", _l("Afspraken")),
         ("audit.log", _l("Auditlog")),
     ],
     "inkoop": [
         ("inkoop.check", _l("Labelcheck")),
         ("inkoop.procedures", _l("Procedures")),
+        ("impact.sroi_list", _l("SROI")),
     ],
     "gemeente": [
         ("dashboard.index", _l("Dashboard")),
         ("inkoop.check", _l("Labelcheck")),
         ("inkoop.procedures", _l("Procedures")),
         ("inkoop.commitments", _l("Toezeggingen")),
+        ("impact.sroi_list", _l("SROI")),
+        ("impact.social_value", _l("Sociale waarde")),
+        ("impact.agreements", _l("Afspraken")),
     ],
     "admin": [
         ("dashboard.index", _l("Dashboard")),

@@ -1,0 +1,201 @@
+"""Realised social value in euros, computed in SQL from logged impact jobs and stageplekken.
+
+One statement per call: the rates that apply to each year of the period (a small derived table built from the
+published value tables) are joined to the jobs and places, and summed per organisation, municipality, sector
+or year. The same rules in words (``plain_value`` in the tests computes them in Python):
+
+- an impact job is valued at the rate of its kind for the year, times min(hours, full time) / full time, times
+  the days of the job within the year and the period (never after today) divided by the days of the year;
+  its kind is its contract for a BBL job or a werkervaringsplek, otherwise its first target group in the order
+  banenafspraak, bijstand, WW, and "baan_overig" for every other;
+- a stageplek is valued at the rate of its stage type per student placed (places_filled), in the year it
+  starts (its period's start, or the day it was logged), when that day lies in the period.
+"""
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Date, Integer, Numeric, and_, case, cast, exists, func, literal, select, union_all
+
+from portal import clock
+from portal.database import is_postgres
+from portal.extensions import db
+from portal.impact.reference import CONTRIBUTION_UNITS
+from portal.impact.tables import tables_for_years
+from portal.partners.models import ImpactJob, ImpactJobTargetGroup, Organisation, Stageplek
+
+GROUPS = ("organisation", "municipality", "sector", "year")
+# The first matching target group decides the kind of an impact job (a job counts once).
+TARGET_GROUP_ORDER = (("banenafspraak", "baan_banenafspraak"), ("bijstand", "baan_bijstand"), ("ww", "baan_ww"))
+
+
+@dataclass
+class ValueRow:
+    key: object
+    jobs_value: Decimal
+    places_value: Decimal
+    jobs: int  # impact jobs that contributed
+    students: int  # students placed in stageplekken that contributed
+
+    @property
+    def total(self) -> Decimal:
+        return self.jobs_value + self.places_value
+
+    @property
+    def contributions(self) -> int:
+        return self.jobs + self.students
+
+
+def _date_literal(day: date):
+    if is_postgres():
+        return cast(literal(day.isoformat()), Date)
+    return literal(day, Date)  # SQLite keeps dates as ISO text
+
+
+def _least(*args):
+    return func.least(*args) if is_postgres() else func.min(*args)
+
+
+def _greatest(*args):
+    return func.greatest(*args) if is_postgres() else func.max(*args)
+
+
+def _days_between(later, earlier):
+    """later - earlier in whole days, in SQL."""
+    if is_postgres():
+        return later - earlier
+    return cast(func.julianday(later) - func.julianday(earlier), Integer)
+
+
+def _utc_date(column):
+    if is_postgres():
+        return cast(func.timezone("UTC", column), Date)
+    return func.date(column)
+
+
+def _rates_table(start: date, end: date):
+    """(year, year_start, year_end, kind, amount, fulltime) per year of the period and kind with a rate; or None."""
+    years = range(start.year, end.year + 1)
+    tables = tables_for_years(years)
+    parts = []
+    for year in years:
+        table = tables.get(year)
+        if table is None:
+            continue
+        for rate in table.rates:
+            parts.append(select(literal(year, Integer).label("year"),
+                                _date_literal(max(date(year, 1, 1), start)).label("ys"),
+                                _date_literal(min(date(year, 12, 31), end)).label("ye"),
+                                literal((date(year + 1, 1, 1) - date(year, 1, 1)).days, Integer).label("year_days"),
+                                literal(rate.kind).label("kind"),
+                                literal(Decimal(rate.amount), Numeric(12, 2)).label("amount"),
+                                literal(Decimal(table.fulltime_hours), Numeric(4, 1)).label("fulltime")))
+    if not parts:
+        return None
+    return (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("rates")
+
+
+def job_kind_expression():
+    """The contribution kind of an impact job, in SQL (see the module text)."""
+    whens = [(ImpactJob.contract_type == "bbl", literal("bbl_baan")),
+             (ImpactJob.contract_type == "werkervaringsplek", literal("werkervaringsplek"))]
+    for group, kind in TARGET_GROUP_ORDER:
+        has = exists().where(ImpactJobTargetGroup.impact_job_id == ImpactJob.id,
+                             ImpactJobTargetGroup.target_group == group)
+        whens.append((has, literal(kind)))
+    return case(*whens, else_=literal("baan_overig"))
+
+
+GROUP_COLUMNS = {"organisation": "organisation_id", "municipality": "municipality_id", "sector": "sector"}
+
+
+def social_value(start: date, end: date, *, group_by: str = "organisation", organisation_ids=None,
+                 municipality_id: int | None = None, sector: str | None = None,
+                 today: date | None = None) -> dict:
+    """{key: ValueRow} of the social value realised in [start, end] (days after today do not count).
+
+    ``group_by`` is one of GROUPS, or "total" (one row, key None); at most two queries (the applicable value
+    tables, then one aggregate).
+    """
+    if group_by not in GROUPS and group_by != "total":
+        raise ValueError(f"unknown grouping {group_by}")
+    today = today or clock.today()
+    end = min(end, today)
+    if end < start:
+        return {}
+    org_filters = []
+    if organisation_ids is not None:
+        ids = list(organisation_ids)
+        if not ids:
+            return {}
+        org_filters.append(Organisation.id.in_(ids))
+    if municipality_id is not None:
+        org_filters.append(Organisation.municipality_id == municipality_id)
+    if sector:
+        org_filters.append(Organisation.sector == sector)
+    rates = _rates_table(start, end)
+    if rates is None:
+        return {}
+
+    def key(source):
+        if group_by == "year":
+            return rates.c.year.label("key")
+        if group_by == "total":
+            return literal(0, Integer).label("key")
+        return source.c[GROUP_COLUMNS[group_by]].label("key")
+
+    # Impact jobs: the days of each job within each year of the period.
+    jobs = (select(ImpactJob.id.label("job_id"), ImpactJob.start_date, ImpactJob.end_date,
+                   ImpactJob.hours_per_week, job_kind_expression().label("kind"),
+                   Organisation.id.label("organisation_id"), Organisation.municipality_id, Organisation.sector)
+            .join(Organisation, Organisation.id == ImpactJob.organisation_id)
+            .where(ImpactJob.start_date <= _date_literal(end),
+                   ImpactJob.end_date.is_(None) | (ImpactJob.end_date >= _date_literal(start)),
+                   *org_filters)).subquery("jobs")
+    job_end = func.coalesce(jobs.c.end_date, rates.c.ye)
+    days = _days_between(_least(job_end, rates.c.ye), _greatest(jobs.c.start_date, rates.c.ys)) + 1
+    hours_share = _least(jobs.c.hours_per_week, rates.c.fulltime) / rates.c.fulltime
+    job_rows = (select(key(jobs), (rates.c.amount * hours_share * days / rates.c.year_days).label("jobs_value"),
+                       literal(0, Numeric(14, 2)).label("places_value"), jobs.c.job_id.label("job_id"),
+                       literal(0, Integer).label("students"))
+                .select_from(jobs)
+                .join(rates, and_(rates.c.kind == jobs.c.kind, jobs.c.start_date <= rates.c.ye,
+                                  job_end >= rates.c.ys)))
+
+    # Stageplekken: every student placed, in the year the place starts.
+    place_start = func.coalesce(Stageplek.period_start, _utc_date(Stageplek.created_at))
+    places = (select(Stageplek.places_filled, Stageplek.stage_type, place_start.label("starts_on"),
+                     Organisation.id.label("organisation_id"), Organisation.municipality_id, Organisation.sector)
+              .join(Organisation, Organisation.id == Stageplek.organisation_id)
+              .where(Stageplek.places_filled > 0, *org_filters)).subquery("places")
+    place_rows = (select(key(places), literal(0, Numeric(14, 2)).label("jobs_value"),
+                         (rates.c.amount * places.c.places_filled).label("places_value"),
+                         literal(None, Integer).label("job_id"), places.c.places_filled.label("students"))
+                  .select_from(places)
+                  .join(rates, and_(rates.c.kind == literal("stage_") + places.c.stage_type,
+                                    places.c.starts_on >= rates.c.ys, places.c.starts_on <= rates.c.ye)))
+    both = union_all(job_rows, place_rows).subquery("contributions")
+    stmt = (select(both.c.key, func.sum(both.c.jobs_value), func.sum(both.c.places_value),
+                   func.count(func.distinct(both.c.job_id)), func.coalesce(func.sum(both.c.students), 0))
+            .group_by(both.c.key))
+    result = {}
+    for row_key, jobs_value, places_value, job_count, students in db.session.execute(stmt).all():
+        row_key = None if group_by == "total" else row_key
+        result[row_key] = ValueRow(key=row_key, jobs_value=_money(jobs_value), places_value=_money(places_value),
+                                   jobs=int(job_count or 0), students=int(students or 0))
+    return result
+
+
+def _money(value) -> Decimal:
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
+
+
+def total_value(start: date, end: date, **filters) -> ValueRow:
+    """The sum over everything that ``filters`` select (one row, zero when nothing contributed)."""
+    found = social_value(start, end, group_by="total", **filters)
+    return found.get(None) or ValueRow(key=None, jobs_value=Decimal("0.00"), places_value=Decimal("0.00"),
+                                       jobs=0, students=0)
+
+
+def is_fte_kind(kind: str) -> bool:
+    return CONTRIBUTION_UNITS.get(kind) == "fte_jaar"

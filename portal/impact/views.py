@@ -1,0 +1,155 @@
+"""Impact pages: value tables and social value (staff, municipality), SROI obligations (buyers),
+Wijk naar Werk (employers offer, staff fill) and agreements beyond procurement (wederkerigheid).
+
+Every view calls one rule inside ``attempt``; organisations see only their own places and agreements.
+"""
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from portal import clock
+from portal.actions import attempt
+from portal.database import paginate
+from portal.extensions import db
+from portal.impact import hooks, panels, reference, tables, value  # noqa: F401 - hooks and panels register
+from portal.impact.forms import NewTableForm, RatesForm, ValueFilterForm
+from portal.impact.models import ValueTable
+from portal.partners.models import ImpactJob, Municipality, Organisation, Stageplek
+from portal.permissions import get_or_404, requires
+
+bp = Blueprint("impact", __name__, url_prefix="/impact")
+hooks.register(bp)
+
+STAFF = ("mbo_staff", "admin")
+VIEWERS = ("mbo_staff", "gemeente", "admin")
+
+
+@bp.context_processor
+def _labels():
+    return {"ref": reference, "euro": euro}
+
+
+def euro(amount) -> str:
+    return "" if amount is None else "€ " + format_decimal(amount, format="#,##0")
+
+
+# ----------------------------------------------------------------------------- value tables
+@bp.route("/waardetabellen", methods=["GET", "POST"])
+@requires(*VIEWERS)
+def value_tables():
+    form = NewTableForm()
+    can_edit = any(current_user.has_role(r) for r in STAFF)
+    if request.method == "POST":
+        if not can_edit:
+            abort(403)
+        if form.validate_on_submit():
+            with attempt(form) as done:
+                table = tables.create_table(form.year.data, by=current_user, fulltime_hours=form.fulltime_hours.data)
+            if done:
+                flash(_("De waardetabel voor %(year)s is aangemaakt als concept.", year=table.year), "success")
+                return redirect(url_for("impact.value_table", table_id=table.id))
+    page = paginate(select(ValueTable).order_by(ValueTable.year.desc()), per_page=50)
+    status = 400 if request.method == "POST" else 200
+    return render_template("impact/value_tables.html", page=page, form=form, can_edit=can_edit), status
+
+
+@bp.route("/waardetabellen/<int:table_id>", methods=["GET", "POST"])
+@requires(*VIEWERS)
+def value_table(table_id):
+    table = get_or_404(ValueTable, table_id)
+    can_edit = any(current_user.has_role(r) for r in STAFF) and not table.published
+    if request.method == "POST":
+        if not can_edit:
+            abort(403)
+        form = RatesForm()
+    else:
+        data = {f"rate_{r.kind}": r.amount for r in table.rates} | {"fulltime_hours": table.fulltime_hours}
+        form = RatesForm(data=data)
+    if request.method == "POST" and form.validate_on_submit():
+        amounts = {kind: form[f"rate_{kind}"].data for kind in reference.CONTRIBUTION_KINDS}
+        with attempt(form) as done:
+            tables.set_rates(table, amounts, by=current_user, fulltime_hours=form.fulltime_hours.data)
+        if done:
+            flash(_("De bedragen zijn opgeslagen."), "success")
+            return redirect(url_for("impact.value_table", table_id=table.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("impact/value_table.html", table=table, form=form, can_edit=can_edit), status
+
+
+@bp.route("/waardetabellen/<int:table_id>/vaststellen", methods=["POST"])
+@requires(*STAFF)
+def publish_value_table(table_id):
+    table = get_or_404(ValueTable, table_id)
+    with attempt() as done:
+        tables.publish_table(table, by=current_user)
+    if done:
+        flash(_("De waardetabel %(year)s is vastgesteld en verandert niet meer.", year=table.year), "success")
+    return redirect(url_for("impact.value_table", table_id=table_id))
+
+
+@bp.route("/waardetabellen/<int:table_id>/verwijderen", methods=["POST"])
+@requires(*STAFF)
+def delete_value_table(table_id):
+    table = get_or_404(ValueTable, table_id)
+    with attempt() as done:
+        tables.delete_concept(table, by=current_user)
+    if done:
+        flash(_("Het concept is verwijderd."), "success")
+        return redirect(url_for("impact.value_tables"))
+    return redirect(url_for("impact.value_table", table_id=table_id))
+
+
+# ----------------------------------------------------------------------------- realised social value
+def _default_period() -> tuple[date, date]:
+    today = clock.today()
+    return date(today.year, 1, 1), today
+
+
+@bp.route("/sociale-waarde")
+@requires(*VIEWERS)
+def social_value():
+    municipalities = list(db.session.scalars(select(Municipality).order_by(Municipality.name)))
+    form = ValueFilterForm(request.args, municipalities=municipalities)
+    start, end = _default_period()
+    municipality_id, sector = None, None
+    status = 200
+    if form.validate():
+        start, end = form.van.data or start, form.tot.data or end
+        municipality_id, sector = form.gemeente.data or None, form.sector.data or None
+        if end < start:
+            form.tot.errors.append(_("Het einde van de periode ligt vóór het begin."))
+            start, end = _default_period()
+            status = 400
+    else:
+        status = 400
+    filters = {"municipality_id": municipality_id, "sector": sector}
+    per_municipality = value.social_value(start, end, group_by="municipality", **filters)
+    per_sector = value.social_value(start, end, group_by="sector", **filters)
+    per_year = value.social_value(start, end, group_by="year", **filters)
+    total = value.total_value(start, end, **filters)
+    # Organisations that logged anything, a page at a time, with their value (one aggregate for the page).
+    logged = or_(Organisation.id.in_(select(ImpactJob.organisation_id)),
+                 Organisation.id.in_(select(Stageplek.organisation_id).where(Stageplek.places_filled > 0)))
+    stmt = select(Organisation).where(logged).order_by(Organisation.name, Organisation.id)
+    if municipality_id:
+        stmt = stmt.where(Organisation.municipality_id == municipality_id)
+    if sector:
+        stmt = stmt.where(Organisation.sector == sector)
+    page = paginate(stmt)
+    per_org = value.social_value(start, end, organisation_ids=[o.id for o in page.items]) if page.items else {}
+    names = {m.id: m.name for m in municipalities}
+    applied = tables.tables_for_years(range(start.year, end.year + 1))
+    return render_template("impact/social_value.html", form=form, start=start, end=end, total=total,
+                           per_municipality=per_municipality, per_sector=per_sector, per_year=per_year,
+                           page=page, per_org=per_org, names=names, applied=applied,
+                           sector_labels=dict(_sector_pairs())), status
+
+
+def _sector_pairs():
+    from portal.partners import reference as ref
+
+    return [("", _("Geen sector"))] + list(ref.SECTORS)
