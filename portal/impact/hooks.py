@@ -57,7 +57,37 @@ def impact_sector_label(code: str) -> str:
     return str(ref.label_of(ref.SECTORS, code, default=_("Geen sector"))) if code else _("Geen sector")
 
 
+def impact_sroi_for_procedure(procedure):
+    """The SROI progress of a procedure (or None), for the procedure report."""
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.impact import sroi
+    from portal.impact.models import SroiObligation
+
+    obligation = db.session.scalar(select(SroiObligation).where(SroiObligation.procedure_id == procedure.id))
+    return {"progress": sroi.progress([obligation])[0] if obligation else None, "procedure": procedure,
+            "state_labels": sroi.STATE_LABELS}
+
+
+def impact_sroi_for_page(per: str, items) -> dict:
+    """SROI progress of the organisations or procedures on a page of the commitments list (fixed queries)."""
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.impact import sroi
+    from portal.impact.models import SroiObligation
+
+    ids = [item.id for item in items]
+    column = SroiObligation.organisation_id if per == "organisatie" else SroiObligation.procedure_id
+    found = list(db.session.scalars(select(SroiObligation).where(column.in_(ids))
+                                    .order_by(SroiObligation.end_date, SroiObligation.id))) if ids else []
+    return {"rows": sroi.progress(found), "state_labels": sroi.STATE_LABELS}
+
+
 def register(bp) -> None:
+    bp.add_app_template_global(impact_sroi_for_procedure, "impact_sroi_for_procedure")
+    bp.add_app_template_global(impact_sroi_for_page, "impact_sroi_for_page")
     bp.add_app_template_global(impact_sector_label, "impact_sector_label")
     bp.add_app_template_global(impact_dashboard_value, "impact_dashboard_value")
     bp.add_app_template_global(impact_report_value, "impact_report_value")

@@ -26,3 +26,27 @@ def org_home_value(org):
 @panel("partner_detail", order=50, template="impact/_value_panel.html")
 def partner_detail_value(org):
     return value_context(org)
+
+
+def sroi_context(org):
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.impact import sroi
+    from portal.impact.models import SroiObligation
+
+    own = list(db.session.scalars(select(SroiObligation).where(SroiObligation.organisation_id == org.id)
+                                  .order_by(SroiObligation.end_date, SroiObligation.id)))
+    if not own:
+        return None
+    return {"rows": sroi.progress(own), "state_labels": sroi.STATE_LABELS}
+
+
+@panel("org_home", order=45, template="impact/_sroi_panel.html")
+def org_home_sroi(org):
+    return sroi_context(org)
+
+
+@panel("partner_detail", order=45, template="impact/_sroi_panel.html")
+def partner_detail_sroi(org):
+    return sroi_context(org)

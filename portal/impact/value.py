@@ -199,3 +199,66 @@ def total_value(start: date, end: date, **filters) -> ValueRow:
 
 def is_fte_kind(kind: str) -> bool:
     return CONTRIBUTION_UNITS.get(kind) == "fte_jaar"
+
+
+def _windows_table(windows):
+    parts = [select(literal(key, Integer).label("wkey"), literal(org_id, Integer).label("org_id"),
+                    _date_literal(start).label("ws"), _date_literal(end).label("we"))
+             for key, org_id, start, end in windows]
+    return (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("windows")
+
+
+def windowed_value(windows, *, today: date | None = None) -> dict:
+    """{(key, year): ValueRow} of each window's organisation within the window, per calendar year.
+
+    ``windows`` are (key: int, organisation_id, start, end): an SROI obligation from its award to its end, an
+    agreement over its term. Days after today do not count. At most two queries, whatever the number of windows.
+    """
+    today = today or clock.today()
+    windows = [(key, org_id, start, min(end, today)) for key, org_id, start, end in windows
+               if start <= min(end, today)]
+    if not windows:
+        return {}
+    first, last = min(w[2] for w in windows), max(w[3] for w in windows)
+    rates = _rates_table(date(first.year, 1, 1), date(last.year, 12, 31))
+    if rates is None:
+        return {}
+    win = _windows_table(windows)
+    org_ids = sorted({w[1] for w in windows})
+    lo = _greatest(win.c.ws, rates.c.ys)
+    hi = _least(win.c.we, rates.c.ye)
+
+    jobs = (select(ImpactJob.id.label("job_id"), ImpactJob.organisation_id, ImpactJob.start_date,
+                   ImpactJob.end_date, ImpactJob.hours_per_week, job_kind_expression().label("kind"))
+            .where(ImpactJob.organisation_id.in_(org_ids), ImpactJob.start_date <= _date_literal(last),
+                   ImpactJob.end_date.is_(None) | (ImpactJob.end_date >= _date_literal(first)))).subquery("jobs")
+    job_end = func.coalesce(jobs.c.end_date, hi)
+    days = _days_between(_least(job_end, hi), _greatest(jobs.c.start_date, lo)) + 1
+    hours_share = _least(jobs.c.hours_per_week, rates.c.fulltime) / rates.c.fulltime
+    job_rows = (select(win.c.wkey, rates.c.year, (rates.c.amount * hours_share * days / rates.c.year_days)
+                       .label("jobs_value"), literal(0, Numeric(14, 2)).label("places_value"),
+                       jobs.c.job_id.label("job_id"), literal(0, Integer).label("students"))
+                .select_from(jobs)
+                .join(win, win.c.org_id == jobs.c.organisation_id)
+                .join(rates, and_(rates.c.kind == jobs.c.kind, lo <= hi, jobs.c.start_date <= hi, job_end >= lo)))
+    place_start = func.coalesce(Stageplek.period_start, _utc_date(Stageplek.created_at))
+    places = (select(Stageplek.organisation_id, Stageplek.places_filled, Stageplek.stage_type,
+                     place_start.label("starts_on"))
+              .where(Stageplek.organisation_id.in_(org_ids), Stageplek.places_filled > 0)).subquery("places")
+    place_rows = (select(win.c.wkey, rates.c.year, literal(0, Numeric(14, 2)).label("jobs_value"),
+                         (rates.c.amount * places.c.places_filled).label("places_value"),
+                         literal(None, Integer).label("job_id"), places.c.places_filled.label("students"))
+                  .select_from(places)
+                  .join(win, win.c.org_id == places.c.organisation_id)
+                  .join(rates, and_(rates.c.kind == literal("stage_") + places.c.stage_type,
+                                    places.c.starts_on >= lo, places.c.starts_on <= hi)))
+    both = union_all(job_rows, place_rows).subquery("contributions")
+    stmt = (select(both.c.wkey, both.c.year, func.sum(both.c.jobs_value), func.sum(both.c.places_value),
+                   func.count(func.distinct(both.c.job_id)), func.coalesce(func.sum(both.c.students), 0))
+            .group_by(both.c.wkey, both.c.year))
+    result = {}
+    for wkey, year, jobs_value, places_value, job_count, students in db.session.execute(stmt).all():
+        result[(wkey, year)] = ValueRow(key=(wkey, year), jobs_value=_money(jobs_value),
+                                        places_value=_money(places_value), jobs=int(job_count or 0),
+                                        students=int(students or 0))
+    return result

@@ -15,9 +15,9 @@ from portal import clock
 from portal.actions import attempt
 from portal.database import paginate
 from portal.extensions import db
-from portal.impact import hooks, panels, reference, tables, value  # noqa: F401 - hooks and panels register
-from portal.impact.forms import NewTableForm, RatesForm, ValueFilterForm
-from portal.impact.models import ValueTable
+from portal.impact import hooks, panels, reference, sroi, tables, value  # noqa: F401 - hooks and panels register
+from portal.impact.forms import NewTableForm, RatesForm, SroiForm, ValueFilterForm
+from portal.impact.models import SroiObligation, ValueTable
 from portal.partners.models import ImpactJob, Municipality, Organisation, Stageplek
 from portal.permissions import get_or_404, requires
 
@@ -26,6 +26,7 @@ hooks.register(bp)
 
 STAFF = ("mbo_staff", "admin")
 VIEWERS = ("mbo_staff", "gemeente", "admin")
+BUYERS = ("inkoop", "gemeente", "admin")
 
 
 @bp.context_processor
@@ -153,3 +154,39 @@ def _sector_pairs():
     from portal.partners import reference as ref
 
     return [("", _("Geen sector"))] + list(ref.SECTORS)
+
+
+# ----------------------------------------------------------------------------- SROI obligations (buyers)
+@bp.route("/sroi")
+@requires(*BUYERS)
+def sroi_list():
+    """Every SROI obligation, promised against realised; the ones behind first."""
+    page = paginate(select(SroiObligation).order_by(SroiObligation.end_date, SroiObligation.id))
+    rows = sroi.progress(page.items)
+    return render_template("impact/sroi_list.html", page=page, rows=rows, state_labels=sroi.STATE_LABELS)
+
+
+@bp.route("/sroi/procedure/<int:procedure_id>", methods=["GET", "POST"])
+@requires(*BUYERS)
+def sroi_procedure(procedure_id):
+    from portal.inkoop.models import Procedure
+
+    procedure = get_or_404(Procedure, procedure_id)
+    obligation = db.session.scalar(select(SroiObligation).where(SroiObligation.procedure_id == procedure.id))
+    if obligation is not None and request.method == "GET":
+        form = SroiForm(obj=obligation)
+    else:
+        form = SroiForm(data=None if request.method == "POST" else {
+            "share_pct": 5, "start_date": procedure.awarded_on})
+    if request.method == "POST" and form.validate_on_submit():
+        with attempt(form) as done:
+            sroi.set_obligation(procedure, by=current_user, contract_value=form.contract_value.data,
+                                share_pct=form.share_pct.data, start_date=form.start_date.data,
+                                end_date=form.end_date.data)
+        if done:
+            flash(_("De SROI-verplichting is opgeslagen."), "success")
+            return redirect(url_for("impact.sroi_procedure", procedure_id=procedure.id))
+    status = 400 if request.method == "POST" else 200
+    progress = sroi.progress([obligation])[0] if obligation is not None else None
+    return render_template("impact/sroi_procedure.html", procedure=procedure, form=form, progress=progress,
+                           state_labels=sroi.STATE_LABELS), status
