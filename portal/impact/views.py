@@ -5,7 +5,7 @@ Every view calls one rule inside ``attempt``; organisations see only their own p
 """
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,11 +15,18 @@ from portal import clock
 from portal.actions import attempt
 from portal.database import paginate
 from portal.extensions import db
-from portal.impact import hooks, panels, reference, sroi, tables, value  # noqa: F401 - hooks and panels register
-from portal.impact.forms import NewTableForm, RatesForm, SroiForm, ValueFilterForm
-from portal.impact.models import SroiObligation, ValueTable
+from portal.impact import hooks, panels, reference, sroi, tables, value, wijk  # noqa: F401 - hooks, panels register
+from portal.impact.forms import (
+    FillPlaceForm,
+    NewTableForm,
+    RatesForm,
+    SroiForm,
+    ValueFilterForm,
+    WijkPlaceForm,
+)
+from portal.impact.models import WIJK_AREAS, SroiObligation, ValueTable, WijkPlace
 from portal.partners.models import ImpactJob, Municipality, Organisation, Stageplek
-from portal.permissions import get_or_404, requires
+from portal.permissions import get_or_404, get_org_object_or_404, org_member_required, org_scoped, requires
 
 bp = Blueprint("impact", __name__, url_prefix="/impact")
 hooks.register(bp)
@@ -190,3 +197,81 @@ def sroi_procedure(procedure_id):
     progress = sroi.progress([obligation])[0] if obligation is not None else None
     return render_template("impact/sroi_procedure.html", procedure=procedure, form=form, progress=progress,
                            state_labels=sroi.STATE_LABELS), status
+
+
+# ----------------------------------------------------------------------------- Wijk naar Werk
+@bp.route("/wijk-naar-werk", methods=["GET", "POST"])
+@org_member_required
+def org_wijk():
+    """The organisation's places for Wijk naar Werk, and a form to offer more."""
+    form = WijkPlaceForm()
+    if request.method == "GET":
+        form.period_start.data = clock.today()
+    if request.method == "POST" and form.validate_on_submit():
+        with attempt(form) as done:
+            wijk.offer_place(g.org, by=current_user, kind=form.kind.data, area=form.area.data, field=form.field.data,
+                             places=form.places.data, period_start=form.period_start.data,
+                             period_end=form.period_end.data, join_pilot=form.join_pilot.data,
+                             attends_kickoff=form.attends_kickoff.data, note=form.note.data)
+        if done:
+            flash(_("Dank u wel: uw plek voor Wijk naar Werk is aangeboden."), "success")
+            return redirect(url_for("impact.org_wijk"))
+    page = paginate(org_scoped(WijkPlace).order_by(WijkPlace.period_start.desc(), WijkPlace.id.desc()))
+    filled = wijk.filled_counts(p.id for p in page.items)
+    status = 400 if request.method == "POST" else 200
+    return render_template("impact/org_wijk.html", form=form, page=page, filled=filled,
+                           sector_labels=dict(_sector_pairs())), status
+
+
+@bp.route("/wijk-naar-werk/<int:place_id>/intrekken", methods=["POST"])
+@org_member_required
+def withdraw_wijk_place(place_id):
+    place = get_org_object_or_404(WijkPlace, place_id)
+    with attempt() as done:
+        wijk.withdraw_place(place, by=current_user)
+    if done:
+        flash(_("De plek is ingetrokken."), "success")
+    return redirect(url_for("impact.org_wijk"))
+
+
+@bp.route("/wijk-naar-werk/overzicht")
+@requires(*VIEWERS)
+def wijk_overview():
+    """Places on offer per neighbourhood, the lasting places filled per year, and every offer (paginated)."""
+    area = request.args.get("wijk", "")
+    stmt = select(WijkPlace).order_by(WijkPlace.status, WijkPlace.period_start.desc(), WijkPlace.id.desc())
+    if area in WIJK_AREAS:
+        stmt = stmt.where(WijkPlace.area == area)
+    else:
+        area = ""
+    page = paginate(stmt)
+    filled = wijk.filled_counts(p.id for p in page.items)
+    year = clock.today().year
+    lasting = wijk.residents_to_lasting_place(year=year)
+    municipalities = dict(db.session.execute(select(Municipality.id, Municipality.name)).all())
+    return render_template("impact/wijk_overview.html", page=page, filled=filled, per_area=wijk.per_area(),
+                           area=area, year=year, lasting=lasting, municipalities=municipalities,
+                           lasting_total=sum(lasting.values()), target=reference.WIJK_YEARLY_TARGET,
+                           sector_labels=dict(_sector_pairs()),
+                           can_fill=any(current_user.has_role(r) for r in STAFF))
+
+
+@bp.route("/wijk-naar-werk/<int:place_id>/vervullen", methods=["GET", "POST"])
+@requires(*STAFF)
+def fill_wijk_place(place_id):
+    place = get_or_404(WijkPlace, place_id)
+    form = FillPlaceForm()
+    if request.method == "GET":
+        form.filled_on.data = clock.today()
+        form.lasting.data = place.kind == "baan"
+    if request.method == "POST" and form.validate_on_submit():
+        with attempt(form) as done:
+            wijk.fill_place(place, by=current_user, route=form.route.data, filled_on=form.filled_on.data,
+                            lasting=form.lasting.data)
+        if done:
+            flash(_("De vervulling is vastgelegd."), "success")
+            return redirect(url_for("impact.wijk_overview", wijk=place.area))
+    status = 400 if request.method == "POST" else 200
+    return render_template("impact/wijk_fill.html", place=place, form=form,
+                           filled=wijk.filled_counts([place.id]).get(place.id, 0),
+                           sector_labels=dict(_sector_pairs())), status
