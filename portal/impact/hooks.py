@@ -85,7 +85,24 @@ def impact_sroi_for_page(per: str, items) -> dict:
     return {"rows": sroi.progress(found), "state_labels": sroi.STATE_LABELS}
 
 
+def impact_agreements_of(org_id: int) -> dict:
+    """The agreements of one organisation with the number of goals kept, for inkoop's label check page."""
+    from portal.extensions import db
+    from portal.impact import agreements
+
+    found = list(db.session.scalars(agreements.agreements_of(org_id).limit(20)))
+    progress = agreements.progress(found)
+    rows = [{"agreement": a, "goals": len(a.goals), "kept": sum(1 for g in a.goals if progress[g.id].kept),
+             "overdue": sum(1 for g in a.goals if progress[g.id].overdue)} for a in found]
+    return {"rows": rows}
+
+
 def register(bp) -> None:
+    from portal.impact import reference
+
+    # The impact words, for the panels and sections that render on other packages' pages too.
+    bp.add_app_template_global(reference, "impact_ref")
+    bp.add_app_template_global(impact_agreements_of, "impact_agreements_of")
     bp.add_app_template_global(impact_sroi_for_procedure, "impact_sroi_for_procedure")
     bp.add_app_template_global(impact_sroi_for_page, "impact_sroi_for_page")
     bp.add_app_template_global(impact_sector_label, "impact_sector_label")

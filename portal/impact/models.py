@@ -154,9 +154,10 @@ class Agreement(db.Model):
     parties: Mapped[list["AgreementParty"]] = relationship(back_populates="agreement", cascade="all, delete-orphan",
                                                            lazy="selectin", order_by="AgreementParty.id")
     goals: Mapped[list["AgreementGoal"]] = relationship(back_populates="agreement", cascade="all, delete-orphan",
-                                                        order_by="(AgreementGoal.side, AgreementGoal.id)")
+                                                        order_by="(AgreementGoal.side, AgreementGoal.id)",
+                                                        lazy="selectin")
     meetings: Mapped[list["AgreementMeeting"]] = relationship(
-        back_populates="agreement", cascade="all, delete-orphan",
+        back_populates="agreement", cascade="all, delete-orphan", lazy="selectin",
         order_by="(AgreementMeeting.held_on.desc(), AgreementMeeting.id.desc())")
 
     @property

@@ -50,3 +50,23 @@ def org_home_sroi(org):
 @panel("partner_detail", order=45, template="impact/_sroi_panel.html")
 def partner_detail_sroi(org):
     return sroi_context(org)
+
+
+def agreements_context(org, *, own: bool):
+    from portal.extensions import db
+    from portal.impact import agreements
+
+    found = list(db.session.scalars(agreements.agreements_of(org.id).limit(10)))
+    if not found:
+        return None
+    return {"agreements": found, "progress": agreements.progress(found), "own": own}
+
+
+@panel("org_home", order=55, template="impact/_agreements_panel.html")
+def org_home_agreements(org):
+    return agreements_context(org, own=True)
+
+
+@panel("partner_detail", order=55, template="impact/_agreements_panel.html")
+def partner_detail_agreements(org):
+    return agreements_context(org, own=False)

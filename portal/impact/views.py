@@ -15,16 +15,20 @@ from portal import clock
 from portal.actions import attempt
 from portal.database import paginate
 from portal.extensions import db
+from portal.impact import agreements as agreement_rules
 from portal.impact import hooks, panels, reference, sroi, tables, value, wijk  # noqa: F401 - hooks, panels register
 from portal.impact.forms import (
+    AgreementForm,
     FillPlaceForm,
+    GoalForm,
+    MeetingForm,
     NewTableForm,
     RatesForm,
     SroiForm,
     ValueFilterForm,
     WijkPlaceForm,
 )
-from portal.impact.models import WIJK_AREAS, SroiObligation, ValueTable, WijkPlace
+from portal.impact.models import WIJK_AREAS, Agreement, SroiObligation, ValueTable, WijkPlace
 from portal.partners.models import ImpactJob, Municipality, Organisation, Stageplek
 from portal.permissions import get_or_404, get_org_object_or_404, org_member_required, org_scoped, requires
 
@@ -34,11 +38,14 @@ hooks.register(bp)
 STAFF = ("mbo_staff", "admin")
 VIEWERS = ("mbo_staff", "gemeente", "admin")
 BUYERS = ("inkoop", "gemeente", "admin")
+AGREEMENT_EDITORS = ("mbo_staff", "gemeente", "admin")
+# Inkoop reads the agreements next to the label check.
+AGREEMENT_READERS = ("mbo_staff", "gemeente", "inkoop", "admin")
 
 
 @bp.context_processor
 def _labels():
-    return {"ref": reference, "euro": euro}
+    return {"euro": euro}
 
 
 def euro(amount) -> str:
@@ -275,3 +282,95 @@ def fill_wijk_place(place_id):
     return render_template("impact/wijk_fill.html", place=place, form=form,
                            filled=wijk.filled_counts([place.id]).get(place.id, 0),
                            sector_labels=dict(_sector_pairs())), status
+
+
+# ----------------------------------------------------------------------------- agreements (wederkerigheid)
+def _can_edit_agreements() -> bool:
+    return any(current_user.has_role(r) for r in AGREEMENT_EDITORS)
+
+
+@bp.route("/afspraken", methods=["GET", "POST"])
+@requires(*AGREEMENT_READERS)
+def agreements():
+    form = AgreementForm()
+    if request.method == "GET":
+        form.start_date.data = clock.today()
+    if request.method == "POST":
+        if not _can_edit_agreements():
+            abort(403)
+        if form.validate_on_submit():
+            with attempt(form) as done:
+                agreement = agreement_rules.create_agreement(
+                    by=current_user, kind=form.kind.data, title=form.title.data, area=form.area.data,
+                    kvks=form.kvks.data.split(), start_date=form.start_date.data, end_date=form.end_date.data,
+                    description=form.description.data)
+            if done:
+                flash(_("De afspraak is vastgelegd. Voeg nu toe wat beide kanten beloven."), "success")
+                return redirect(url_for("impact.agreement", agreement_id=agreement.id))
+    kind = request.args.get("soort", "")
+    stmt = select(Agreement).order_by(Agreement.end_date.desc(), Agreement.id.desc())
+    if kind in reference.AGREEMENT_KIND_LABELS:
+        stmt = stmt.where(Agreement.kind == kind)
+    page = paginate(stmt)
+    progress = agreement_rules.progress(page.items)
+    status = 400 if request.method == "POST" else 200
+    return render_template("impact/agreements.html", page=page, progress=progress, form=form, kind=kind,
+                           can_edit=_can_edit_agreements()), status
+
+
+def _agreement_page(agreement, goal_form=None, meeting_form=None, status=200):
+    goal_form = goal_form or GoalForm(formdata=None)
+    meeting_form = meeting_form or MeetingForm(formdata=None)
+    if meeting_form.held_on.data is None:
+        meeting_form.held_on.data = clock.today()
+    meeting_form.done_goals.choices = [(goal.id, goal.description[:80]) for goal in agreement.goals if not goal.done]
+    return render_template("impact/agreement.html", agreement=agreement, goal_form=goal_form,
+                           meeting_form=meeting_form, progress=agreement_rules.progress([agreement]),
+                           can_edit=_can_edit_agreements()), status
+
+
+@bp.route("/afspraken/<int:agreement_id>")
+@requires(*AGREEMENT_READERS)
+def agreement(agreement_id):
+    return _agreement_page(get_or_404(Agreement, agreement_id))
+
+
+@bp.route("/afspraken/<int:agreement_id>/doelen", methods=["POST"])
+@requires(*AGREEMENT_EDITORS)
+def add_agreement_goal(agreement_id):
+    agreement = get_or_404(Agreement, agreement_id)
+    form = GoalForm()
+    if form.validate_on_submit():
+        with attempt(form) as done:
+            agreement_rules.add_goal(agreement, by=current_user, side=form.side.data,
+                                     description=form.description.data, measure=form.measure.data or "",
+                                     target=form.target.data, due_date=form.due_date.data)
+        if done:
+            flash(_("De afspraak is toegevoegd."), "success")
+            return redirect(url_for("impact.agreement", agreement_id=agreement.id))
+    return _agreement_page(agreement, goal_form=form, status=400)
+
+
+@bp.route("/afspraken/<int:agreement_id>/gesprekken", methods=["POST"])
+@requires(*AGREEMENT_EDITORS)
+def add_agreement_meeting(agreement_id):
+    agreement = get_or_404(Agreement, agreement_id)
+    form = MeetingForm()
+    form.done_goals.choices = [(goal.id, goal.description[:80]) for goal in agreement.goals]
+    if form.validate_on_submit():
+        with attempt(form) as done:
+            agreement_rules.add_meeting(agreement, by=current_user, held_on=form.held_on.data, note=form.note.data,
+                                        done_goal_ids=form.done_goals.data or [])
+        if done:
+            flash(_("Het gesprek is vastgelegd."), "success")
+            return redirect(url_for("impact.agreement", agreement_id=agreement.id))
+    return _agreement_page(agreement, meeting_form=form, status=400)
+
+
+@bp.route("/organisatie/afspraken")
+@org_member_required
+def org_agreements():
+    """The organisation's own agreements with the municipality and how far each promise is."""
+    page = paginate(agreement_rules.agreements_of(g.org.id))
+    return render_template("impact/org_agreements.html", page=page,
+                           progress=agreement_rules.progress(page.items))
