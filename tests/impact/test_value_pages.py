@@ -103,3 +103,28 @@ def test_value_shows_on_org_home_partner_detail_social_value_and_dashboard(app, 
     assert org.name in page and "€ 5.000" in page and "Zorg en welzijn" in page
     dashboard = staff_client.get(f"/dashboard/?van={date.today().year - 1}-01-01").get_data(as_text=True)
     assert "Sociale waarde (SROI)" in dashboard and "5.000" in dashboard
+
+
+def test_quarterly_report_suppresses_small_counts_in_the_external_version(app, client, make_user, make_org,
+                                                                           publish_year):
+    from portal.partners.models import Municipality
+
+    owner = make_user()
+    care = make_org(members=[owner], sector="zorg")
+    build = make_org(members=[owner], sector="bouw_infra")
+    clean = make_org(members=[owner], sector="schoonmaak")
+    publish_year(2024, {"stage_bol": Decimal("2500")})
+    log_place(care, owner, start=date(2024, 5, 1), places=2, filled=2)       # 2 students: suppressed
+    log_place(build, owner, start=date(2024, 5, 2), places=6, filled=6)      # 6: shown, but the complement
+    log_place(clean, owner, start=date(2024, 5, 3), places=9, filled=9)      # 9: shown
+    dordrecht = db.session.scalar(select(Municipality).where(Municipality.name == "Dordrecht"))
+    login(client, make_user("gemeente").email)
+    base = f"/dashboard/kwartaalrapportage?jaar=2024&kwartaal=2&gemeente={dordrecht.id}"
+    external = client.get(base + "&versie=extern").get_data(as_text=True)
+    section = external[external.index("onderwerp-sociale-waarde"):]
+    assert "&lt;5" in section and "€ 5.000" not in section       # the small sector: no count, no amount
+    assert "€ 15.000" not in section                               # the next smallest is left out too
+    assert "€ 22.500" in section and "€ 42.500" in section         # the largest and the total stay
+    internal = client.get(base + "&versie=intern").get_data(as_text=True)
+    section = internal[internal.index("onderwerp-sociale-waarde"):]
+    assert "€ 5.000" in section and "€ 15.000" in section and "&lt;5" not in section
