@@ -69,7 +69,8 @@ def fill_place(place: WijkPlace, *, by, route: str, filled_on: date, lasting: bo
     if filled_on < place.period_start:
         raise ImpactError(_("De plek was toen nog niet beschikbaar."), field="filled_on")
     # Lock the place so that two staff members cannot fill its last place twice.
-    locked = db.session.scalar(for_update(select(WijkPlace).where(WijkPlace.id == place.id)))
+    locked = db.session.execute(for_update(select(WijkPlace.status, WijkPlace.places)
+                                           .where(WijkPlace.id == place.id))).one()
     if locked.status != "aangeboden":
         raise ImpactError(_("Deze plek is ingetrokken."))
     filled = db.session.scalar(select(func.count(WijkPlacement.id)).where(WijkPlacement.place_id == place.id))
