@@ -7,7 +7,7 @@ from datetime import date
 
 from portal.dashboard.metrics import quarter_bounds, quarter_of
 from portal.dashboard.reports import COMPLEMENT, SMALL_COUNT, SUPPRESSED
-from portal.impact import tables, value
+from portal.impact import cache, tables
 
 
 def value_section(start: date, end: date, *, municipality_id=None, sector=None, external=False) -> dict:
@@ -16,8 +16,8 @@ def value_section(start: date, end: date, *, municipality_id=None, sector=None, 
     A sector with 1 to 4 contributions shows "<5" and no amount; when exactly one row is suppressed the next
     smallest is left out too ("x"), so that it cannot be worked out from the total (as the quarterly report does).
     """
-    per_sector = value.social_value(start, end, group_by="sector", municipality_id=municipality_id, sector=sector)
-    total = value.total_value(start, end, municipality_id=municipality_id, sector=sector)
+    per_sector = cache.social_value(start, end, group_by="sector", municipality_id=municipality_id, sector=sector)
+    total = cache.total_value(start, end, municipality_id=municipality_id, sector=sector)
     rows = [{"sector": key or "", "count": row.contributions, "jobs": row.jobs, "students": row.students,
              "value": row.total, "hidden": False}
             for key, row in sorted(per_sector.items(), key=lambda item: -item[1].total)]

@@ -102,6 +102,9 @@ def publish_table(table: ValueTable, *, by) -> None:
     if result.rowcount != 1:
         raise ImpactError(_("Deze waardetabel is al vastgesteld."))
     db.session.refresh(table)
+    from portal.impact import cache
+
+    cache.forget()  # figures kept in this worker were computed without this table
     record("impact.value_table_published", table, actor=by,
            summary=_l("Waardetabel %(year)s vastgesteld", year=table.year))
 

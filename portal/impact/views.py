@@ -16,7 +16,9 @@ from portal.actions import attempt
 from portal.database import paginate
 from portal.extensions import db
 from portal.impact import agreements as agreement_rules
-from portal.impact import hooks, panels, reference, sroi, tables, value, wijk  # noqa: F401 - hooks, panels register
+
+# hooks and panels register template globals and panels when imported
+from portal.impact import cache, hooks, panels, reference, sroi, tables, value, wijk  # noqa: F401
 from portal.impact.forms import (
     AgreementForm,
     FillPlaceForm,
@@ -142,10 +144,10 @@ def social_value():
     else:
         status = 400
     filters = {"municipality_id": municipality_id, "sector": sector}
-    per_municipality = value.social_value(start, end, group_by="municipality", **filters)
-    per_sector = value.social_value(start, end, group_by="sector", **filters)
-    per_year = value.social_value(start, end, group_by="year", **filters)
-    total = value.total_value(start, end, **filters)
+    per_municipality = cache.social_value(start, end, group_by="municipality", **filters)
+    per_sector = cache.social_value(start, end, group_by="sector", **filters)
+    per_year = cache.social_value(start, end, group_by="year", **filters)
+    total = cache.total_value(start, end, **filters)
     # Organisations that logged anything, a page at a time, with their value (one aggregate for the page).
     logged = or_(Organisation.id.in_(select(ImpactJob.organisation_id)),
                  Organisation.id.in_(select(Stageplek.organisation_id).where(Stageplek.places_filled > 0)))

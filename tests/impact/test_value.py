@@ -134,3 +134,23 @@ def test_one_aggregate_query_whatever_the_number_of_rows(app, make_org, make_use
     with count_queries() as large:
         value.social_value(date(2024, 1, 1), date(2025, 6, 30), today=TODAY)
     assert small.count == large.count <= 3
+
+
+def test_figures_over_everything_are_kept_a_while_and_equal_fresh_ones(app, make_org, make_user, publish_year):
+    from portal.impact import cache
+
+    owner = make_user()
+    orgs = [make_org(members=[owner], sector=s) for s in ("zorg", "ict")]
+    publish_year(2024)
+    random_data(random.Random(5), orgs, owner, jobs=10, places=5)
+    app.config["DASHBOARD_CACHE_SECONDS"] = 600
+    start, end = date(2024, 1, 1), date(2024, 12, 31)
+    with count_queries() as first:
+        computed = cache.social_value(start, end, group_by="sector")
+    db.session.commit()
+    with count_queries() as second:
+        kept = cache.social_value(start, end, group_by="sector")
+    assert kept == computed == value.social_value(start, end, group_by="sector")
+    assert second.count == 0 < first.count
+    # Each row is rounded to cents on its own.
+    assert abs(cache.total_value(start, end).total - sum(r.total for r in computed.values())) <= Decimal("0.05")
