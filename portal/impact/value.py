@@ -15,7 +15,21 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Date, Integer, Numeric, and_, case, cast, exists, func, literal, select, union_all
+from sqlalchemy import (
+    Date,
+    Float,
+    Integer,
+    Numeric,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    select,
+    type_coerce,
+    union_all,
+)
 
 from portal import clock
 from portal.database import is_postgres
@@ -175,7 +189,7 @@ def social_value(start: date, end: date, *, group_by: str = "organisation", orga
                   .join(rates, and_(rates.c.kind == literal("stage_") + places.c.stage_type,
                                     places.c.starts_on >= rates.c.ys, places.c.starts_on <= rates.c.ye)))
     both = union_all(job_rows, place_rows).subquery("contributions")
-    stmt = (select(both.c.key, func.sum(both.c.jobs_value), func.sum(both.c.places_value),
+    stmt = (select(both.c.key, _exact_sum(both.c.jobs_value), _exact_sum(both.c.places_value),
                    func.count(func.distinct(both.c.job_id)), func.coalesce(func.sum(both.c.students), 0))
             .group_by(both.c.key))
     result = {}
@@ -184,6 +198,12 @@ def social_value(start: date, end: date, *, group_by: str = "organisation", orga
         result[row_key] = ValueRow(key=row_key, jobs_value=_money(jobs_value), places_value=_money(places_value),
                                    jobs=int(job_count or 0), students=int(students or 0))
     return result
+
+
+def _exact_sum(column):
+    # Typed as a float on the way out: the inferred Numeric type would round the sum to the scale of the
+    # hours column (one decimal) when SQLite hands back a float; amounts are rounded to cents in _money.
+    return type_coerce(func.sum(column), Float)
 
 
 def _money(value) -> Decimal:
@@ -253,7 +273,7 @@ def windowed_value(windows, *, today: date | None = None) -> dict:
                   .join(rates, and_(rates.c.kind == literal("stage_") + places.c.stage_type,
                                     places.c.starts_on >= lo, places.c.starts_on <= hi)))
     both = union_all(job_rows, place_rows).subquery("contributions")
-    stmt = (select(both.c.wkey, both.c.year, func.sum(both.c.jobs_value), func.sum(both.c.places_value),
+    stmt = (select(both.c.wkey, both.c.year, _exact_sum(both.c.jobs_value), _exact_sum(both.c.places_value),
                    func.count(func.distinct(both.c.job_id)), func.coalesce(func.sum(both.c.students), 0))
             .group_by(both.c.wkey, both.c.year))
     result = {}
