@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import exists, or_, select
 
 from portal import clock
 from portal.actions import attempt
@@ -149,8 +149,10 @@ def social_value():
     per_year = cache.social_value(start, end, group_by="year", **filters)
     total = cache.total_value(start, end, **filters)
     # Organisations that logged anything, a page at a time, with their value (one aggregate for the page).
-    logged = or_(Organisation.id.in_(select(ImpactJob.organisation_id)),
-                 Organisation.id.in_(select(Stageplek.organisation_id).where(Stageplek.places_filled > 0)))
+    # Correlated EXISTS (an index lookup per organisation): "id IN (every job's organisation) OR ..." made
+    # PostgreSQL scan the million jobs for each organisation at bench scale.
+    logged = or_(exists().where(ImpactJob.organisation_id == Organisation.id),
+                 exists().where(Stageplek.organisation_id == Organisation.id, Stageplek.places_filled > 0))
     stmt = select(Organisation).where(logged).order_by(Organisation.name, Organisation.id)
     if municipality_id:
         stmt = stmt.where(Organisation.municipality_id == municipality_id)
