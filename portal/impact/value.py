@@ -23,7 +23,6 @@ from sqlalchemy import (
     and_,
     case,
     cast,
-    exists,
     func,
     literal,
     select,
@@ -109,14 +108,24 @@ def _rates_table(start: date, end: date):
     return (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("rates")
 
 
-def job_kind_expression():
-    """The contribution kind of an impact job, in SQL (see the module text)."""
+def _first_target_groups(org_filter=None):
+    """(job_id, prio): the first of TARGET_GROUP_ORDER among each job's target groups (4: none of them)."""
+    prio = case(*[(ImpactJobTargetGroup.target_group == group, n)
+                  for n, (group, _kind) in enumerate(TARGET_GROUP_ORDER, start=1)], else_=len(TARGET_GROUP_ORDER) + 1)
+    stmt = (select(ImpactJobTargetGroup.impact_job_id.label("job_id"), func.min(prio).label("prio"))
+            .where(ImpactJobTargetGroup.target_group.in_([g for g, _k in TARGET_GROUP_ORDER]))
+            .group_by(ImpactJobTargetGroup.impact_job_id))
+    if org_filter is not None:
+        stmt = stmt.where(ImpactJobTargetGroup.impact_job_id.in_(select(ImpactJob.id).where(org_filter)))
+    return stmt.subquery("first_group")
+
+
+def job_kind_expression(first_group):
+    """The contribution kind of an impact job, in SQL (see the module text); ``first_group`` is outer-joined."""
     whens = [(ImpactJob.contract_type == "bbl", literal("bbl_baan")),
              (ImpactJob.contract_type == "werkervaringsplek", literal("werkervaringsplek"))]
-    for group, kind in TARGET_GROUP_ORDER:
-        has = exists().where(ImpactJobTargetGroup.impact_job_id == ImpactJob.id,
-                             ImpactJobTargetGroup.target_group == group)
-        whens.append((has, literal(kind)))
+    for n, (_group, kind) in enumerate(TARGET_GROUP_ORDER, start=1):
+        whens.append((first_group.c.prio == n, literal(kind)))
     return case(*whens, else_=literal("baan_overig"))
 
 
@@ -159,10 +168,13 @@ def social_value(start: date, end: date, *, group_by: str = "organisation", orga
         return source.c[GROUP_COLUMNS[group_by]].label("key")
 
     # Impact jobs: the days of each job within each year of the period.
+    first_group = _first_target_groups(ImpactJob.organisation_id.in_(list(organisation_ids))
+                                       if organisation_ids is not None else None)
     jobs = (select(ImpactJob.id.label("job_id"), ImpactJob.start_date, ImpactJob.end_date,
-                   ImpactJob.hours_per_week, job_kind_expression().label("kind"),
+                   ImpactJob.hours_per_week, job_kind_expression(first_group).label("kind"),
                    Organisation.id.label("organisation_id"), Organisation.municipality_id, Organisation.sector)
             .join(Organisation, Organisation.id == ImpactJob.organisation_id)
+            .outerjoin(first_group, first_group.c.job_id == ImpactJob.id)
             .where(ImpactJob.start_date <= _date_literal(end),
                    ImpactJob.end_date.is_(None) | (ImpactJob.end_date >= _date_literal(start)),
                    *org_filters)).subquery("jobs")
@@ -248,8 +260,10 @@ def windowed_value(windows, *, today: date | None = None) -> dict:
     lo = _greatest(win.c.ws, rates.c.ys)
     hi = _least(win.c.we, rates.c.ye)
 
+    first_group = _first_target_groups(ImpactJob.organisation_id.in_(org_ids))
     jobs = (select(ImpactJob.id.label("job_id"), ImpactJob.organisation_id, ImpactJob.start_date,
-                   ImpactJob.end_date, ImpactJob.hours_per_week, job_kind_expression().label("kind"))
+                   ImpactJob.end_date, ImpactJob.hours_per_week, job_kind_expression(first_group).label("kind"))
+            .outerjoin(first_group, first_group.c.job_id == ImpactJob.id)
             .where(ImpactJob.organisation_id.in_(org_ids), ImpactJob.start_date <= _date_literal(last),
                    ImpactJob.end_date.is_(None) | (ImpactJob.end_date >= _date_literal(first)))).subquery("jobs")
     job_end = func.coalesce(jobs.c.end_date, hi)
