@@ -4,10 +4,11 @@
 ``impact/_dashboard_section.html`` and ``impact/_report_section.html``, which call these.
 """
 from datetime import date
+from decimal import Decimal
 
 from portal.dashboard.metrics import quarter_bounds, quarter_of
 from portal.dashboard.reports import COMPLEMENT, SMALL_COUNT, SUPPRESSED
-from portal.impact import cache, tables
+from portal.impact import cache, tables, value
 
 
 def value_section(start: date, end: date, *, municipality_id=None, sector=None, external=False) -> dict:
@@ -17,7 +18,11 @@ def value_section(start: date, end: date, *, municipality_id=None, sector=None, 
     smallest is left out too ("x"), so that it cannot be worked out from the total (as the quarterly report does).
     """
     per_sector = cache.social_value(start, end, group_by="sector", municipality_id=municipality_id, sector=sector)
-    total = cache.total_value(start, end, municipality_id=municipality_id, sector=sector)
+    # Every organisation has one sector, so the rows add up to the total: one aggregate instead of two.
+    total = value.ValueRow(key=None, jobs_value=sum((r.jobs_value for r in per_sector.values()), Decimal("0.00")),
+                           places_value=sum((r.places_value for r in per_sector.values()), Decimal("0.00")),
+                           jobs=sum(r.jobs for r in per_sector.values()),
+                           students=sum(r.students for r in per_sector.values()))
     rows = [{"sector": key or "", "count": row.contributions, "jobs": row.jobs, "students": row.students,
              "value": row.total, "hidden": False}
             for key, row in sorted(per_sector.items(), key=lambda item: -item[1].total)]
