@@ -27,6 +27,7 @@ BLUEPRINTS = [
     ("portal.dashboard.views", "bp"),
     ("portal.programme.views", "bp"),
     ("portal.privacy.views", "bp"),
+    ("portal.impact.views", "bp"),
 ]
 
 
@@ -106,7 +107,7 @@ def import_optional(module_name: str):
 
 def _register_models():
     # Import every models module so that metadata (create_all, Alembic) sees all tables.
-    for name in ("auth", "audit", "mail", "partners", "label", "inkoop", "events", "dashboard", "jobs", "files"):
+    for name in ("auth", "audit", "mail", "partners", "label", "inkoop", "events", "dashboard", "jobs", "files", "impact"):
         import_optional(f"portal.{name}.models")
 
 

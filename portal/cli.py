@@ -12,7 +12,8 @@ mail_cli = AppGroup("mail", help="The mail outbox.")
 
 # Each package may offer a `cli` AppGroup in portal/<package>/cli.py.
 PACKAGE_CLIS = ("portal.partners.cli", "portal.label.cli", "portal.inkoop.cli", "portal.events.cli",
-                "portal.dashboard.cli", "portal.jobs.cli", "portal.backup.cli", "portal.privacy.cli")
+                "portal.dashboard.cli", "portal.jobs.cli", "portal.backup.cli", "portal.privacy.cli",
+                "portal.impact.cli")
 
 
 @users_cli.command("create")

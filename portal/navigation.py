@@ -17,6 +17,8 @@ ORGANISATION = [
     ("partners.jobs", _l("Banen met impact")),
     # "Onze": the public list of all partners' stageplekken is in the menu too, as "Stageplekken".
     ("partners.stageplekken", _l("Onze stageplekken")),
+    ("impact.org_wijk", _l("Wijk naar Werk")),
+    ("impact.org_agreements", _l("Afspraken")),
     ("events.calendar", _l("Evenementen")),
 ]
 
@@ -39,18 +41,25 @@ BY_ROLE = {
         ("label.review_queue", _l("Zelfscans")),
         ("label.criteria_sets", _l("Criteria")),
         ("events.manage", _l("Evenementen beheren")),
+        ("impact.social_value", _l("Sociale waarde")),
+        ("impact.wijk_overview", _l("Wijk naar Werk")),
+        ("impact.agreements", _l("Afspraken")),
         ("audit.log", _l("Auditlog")),
         ("privacy.requests", _l("Privacyverzoeken")),
     ],
     "inkoop": [
         ("inkoop.check", _l("Labelcheck")),
         ("inkoop.procedures", _l("Procedures")),
+        ("impact.sroi_list", _l("SROI")),
     ],
     "gemeente": [
         ("dashboard.index", _l("Dashboard")),
         ("inkoop.check", _l("Labelcheck")),
         ("inkoop.procedures", _l("Procedures")),
         ("inkoop.commitments", _l("Toezeggingen")),
+        ("impact.sroi_list", _l("SROI")),
+        ("impact.social_value", _l("Sociale waarde")),
+        ("impact.agreements", _l("Afspraken")),
     ],
     "admin": [
         ("dashboard.index", _l("Dashboard")),

@@ -27,5 +27,6 @@ SCHEDULE = (
     Job("events-purge", "45 3 * * *", "portal.events.cli:purge_job", "remove old public registrants' personal data"),
     Job("inkoop-close-due", "5 0 * * *", "portal.inkoop.cli:close_due_job", "close procedures past their closing date"),
     Job("dashboard-refresh", "*/10 * * * *", "portal.dashboard.cli:refresh_job", "compute the dashboard's default views"),
+    Job("impact-sroi-warnings", "0 7 * * *", "portal.impact.cli:sroi_warnings_job", "warn buyers of SROI obligations behind"),
     Job("privacy-retention", "30 4 * * *", "portal.privacy.cli:retention_job", "apply the retention schedule"),
 )
