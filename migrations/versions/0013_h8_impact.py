@@ -22,7 +22,7 @@ EXAMPLE_YEAR = 2025
 
 # revision identifiers, used by Alembic.
 revision = '0006_h8'
-down_revision = '0005'
+down_revision = '0006_h4'
 branch_labels = None
 depends_on = None
 
