@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
+from portal import clock
 from portal.extensions import db
 from tests.browser.helpers import (
     assert_sound_page,
@@ -33,7 +34,7 @@ def seed_dashboard_data(live_server, member_email):
     tag = uuid.uuid4().hex[:6]
     ids = [make_partner_org(live_server, f"Dashboardbedrijf {n} {tag}", members=[member_email], sector=sector)[0]
            for n, sector in ((1, "zorg"), (2, "vervoer_logistiek"))]
-    today = date.today()
+    today = clock.today()
     jobs = [("Zorgassistent", ["bijstand"], "vast", "wijk_naar_werk", "wielwijk", date(today.year - 1, 3, 1)),
             ("Magazijnmedewerker", ["statushouder", "ww"], "tijdelijk_kort", "werkshop", "crabbehof",
              date(today.year - 1, 10, 1)),
@@ -105,8 +106,8 @@ def test_dashboard_and_quarterly_report_are_accessible(make_page, live_server, d
 
     # A date range the other way round is refused at the field, accessibly.
     filters = page.get_by_role("form", name="Filters")
-    filters.get_by_label("Van", exact=True).fill(f"{date.today().year}-06-30")
-    filters.get_by_label("Tot en met", exact=True).fill(f"{date.today().year}-01-01")
+    filters.get_by_label("Van", exact=True).fill(f"{clock.today().year}-06-30")
+    filters.get_by_label("Tot en met", exact=True).fill(f"{clock.today().year}-01-01")
     filters.get_by_role("button", name="Toon").click()
     expect(page.locator(".error-summary")).to_contain_text("De einddatum ligt voor de begindatum.")
     assert_sound_page(page, f"dashboard with a filter error ({role})")
@@ -114,8 +115,8 @@ def test_dashboard_and_quarterly_report_are_accessible(make_page, live_server, d
     # --- the quarterly report, chosen from the dashboard
     page.goto("/dashboard/")
     section = page.locator("#kwartaalrapportage")
-    section.get_by_label("Jaar").fill(str(date.today().year))
-    quarter = (date.today().month - 1) // 3 + 1
+    section.get_by_label("Jaar").fill(str(clock.today().year))
+    quarter = (clock.today().month - 1) // 3 + 1
     section.get_by_label("Kwartaal").select_option(str(quarter))
     section.get_by_label("Gemeente").select_option(label="Dordrecht")
     section.get_by_label("Om te delen: aantallen onder 5 als <5").check()
@@ -130,7 +131,7 @@ def test_dashboard_and_quarterly_report_are_accessible(make_page, live_server, d
     page.get_by_role("link", name="Ander kwartaal kiezen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Kwartaalrapportage")
     assert_sound_page(page, f"quarterly report choice ({role})")
-    page.get_by_label("Jaar").fill(str(date.today().year))
+    page.get_by_label("Jaar").fill(str(clock.today().year))
     page.get_by_label("Kwartaal").select_option(str(quarter))
     page.get_by_label("Gemeente").select_option(label="Dordrecht")
     page.get_by_label("Intern: werkelijke aantallen").check()
@@ -152,10 +153,10 @@ def test_targets_page_is_accessible(make_page, live_server, dashboard_data):
     page.goto("/dashboard/")
     page.get_by_role("link", name="Doelen per gemeente en jaar beheren").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Doelen per gemeente en jaar")
-    row = page.get_by_role("row").filter(has_text="Dordrecht").filter(has_text=str(date.today().year))
+    row = page.get_by_role("row").filter(has_text="Dordrecht").filter(has_text=str(clock.today().year))
     expect(row).to_contain_text("155")
     assert_sound_page(page, "targets")
-    row.get_by_role("link", name=f"Wijzigen Dordrecht {date.today().year}").click()
+    row.get_by_role("link", name=f"Wijzigen Dordrecht {clock.today().year}").click()
     expect(page.get_by_label("Doel partners")).to_have_value("155")
     assert_sound_page(page, "targets, changing Dordrecht")
 

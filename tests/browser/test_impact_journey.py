@@ -2,11 +2,12 @@
 through a route; a buyer records the SROI obligation of an awarded tender and follows it falling behind.
 Every page on the way is checked with axe-core and the structure checks."""
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from playwright.sync_api import expect
 
+from portal import clock
 from portal.extensions import db
 from tests.browser.helpers import (
     assert_sound_page,
@@ -35,7 +36,7 @@ def test_employer_offers_a_place_and_staff_record_it_filled(make_page, live_serv
     employer.get_by_label("Wijk", exact=True).select_option(label="Dordt-West (Wielwijk, Crabbehof, Oud en Nieuw Krispijn)")
     employer.get_by_label("Vakgebied").select_option(label="Zorg en welzijn")
     employer.get_by_label("Aantal plekken").fill("2")
-    employer.get_by_label("Beschikbaar vanaf").fill((date.today() - timedelta(days=7)).isoformat())
+    employer.get_by_label("Beschikbaar vanaf").fill((clock.today() - timedelta(days=7)).isoformat())
     employer.get_by_label("Wij doen mee aan de pilot Wijk naar Werk").check()
     employer.get_by_label("Toelichting").fill("Een vaste buddy op de afdeling.")
     employer.get_by_role("button", name="Plek aanbieden").click()
@@ -59,7 +60,7 @@ def test_employer_offers_a_place_and_staff_record_it_filled(make_page, live_serv
     office.get_by_role("button", name="Vastleggen").click()
     expect(office.get_by_text("De vervulling is vastgelegd.")).to_be_visible()
     expect(office.get_by_role("row", name=name)).to_contain_text("1 / 2")
-    expect(office.get_by_role("table", name=f"Duurzaam vervulde plekken per gemeente in {date.today().year}")
+    expect(office.get_by_role("table", name=f"Duurzaam vervulde plekken per gemeente in {clock.today().year}")
            .get_by_role("row", name="Dordrecht")).to_be_visible()
     # Nobody is identified: the filling page asks for a route and a date only.
     employer.reload()
@@ -103,7 +104,7 @@ def test_buyer_records_and_follows_an_sroi_obligation(make_page, live_server):
     supplier = f"Groenbeheer Drechtsteden {tag}"
     make_partner_org(live_server, supplier, kvk=kvk, sector="groen")
     title = f"Groenonderhoud parken {tag}"
-    award_day = date.today() - timedelta(days=200)
+    award_day = clock.today() - timedelta(days=200)
     procedure_id = _awarded_tender(live_server, title, kvk, buyer, award_day)
 
     page = make_page()

@@ -8,10 +8,10 @@ checked with axe-core (WCAG 2.0/2.1 A and AA).
 """
 import re
 import uuid
-from datetime import date
 
 from playwright.sync_api import expect
 
+from portal import clock
 from tests.browser.helpers import (
     assert_sound_page,
     check_on_a_phone,
@@ -64,7 +64,7 @@ def test_complete_evaluation_from_template_to_award(make_page, live_server):
     chair.get_by_role("group", name="Soort procedure").get_by_label("Aanbesteding").check()
     chair.get_by_label("Titel").fill(title)
     chair.get_by_label("Kenmerk").fill(f"DOR-2026-{tag}")
-    chair.get_by_label("Sluitingsdatum").fill(date.today().isoformat())  # closes today: the panel can start
+    chair.get_by_label("Sluitingsdatum").fill(clock.today().isoformat())  # closes today: the panel can start
     chair.get_by_label("Inkoopcategorie (aanbesteding)").fill("Inzameling bedrijfsafval")
     chair.get_by_label("Categorie met kwetsbare banen").check()
     chair.get_by_label("Sjabloon met criteria").select_option(label=TEMPLATE)
@@ -234,7 +234,7 @@ def test_inkoop_pages_on_a_phone(make_page, live_server):
 
         buyer = db.session.scalar(select(User).where(User.email == email))
         procedure = procedures.create_procedure(by=buyer, kind="aanbesteding", title="Schoonmaak stadskantoor",
-                                                closing_date=date.today(), preset="aanbesteding_kwetsbaar")
+                                                closing_date=clock.today(), preset="aanbesteding_kwetsbaar")
         db.session.commit()
         procedure_id = procedure.id
         db.session.remove()

@@ -3,6 +3,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from portal import clock
 from portal.dashboard import metrics
 from portal.dashboard.metrics import Filters, StatusCounts
 from portal.extensions import db
@@ -56,7 +57,7 @@ def _assert_agree_with_rules(days):
 def test_sql_counts_agree_with_the_partner_and_label_rules(dataset):
     """The GROUP BY query means the same as partner_status_on and label_status_on, split as the programme does."""
     _assert_agree_with_rules([date(2023, 12, 31), Q1_END, date(2024, 4, 9), date(2024, 4, 10), date(2024, 5, 31),
-                              date(2024, 6, 1), Q2_END, date(2026, 3, 1), date.today()])
+                              date(2024, 6, 1), Q2_END, date(2026, 3, 1), clock.today()])
 
 
 def test_a_renewal_starting_later_does_not_hide_the_label_held_now(dataset, make_org):
@@ -73,7 +74,7 @@ def test_a_renewal_starting_later_does_not_hide_the_label_held_now(dataset, make
     # Gamma and Delta work on the label on 31-03-2024; Eta holds one then, so it does not count as working.
     assert metrics.total(counts[Q1_END]).working == 2
     assert metrics.total(counts[date(2025, 6, 30)]).labels == 3  # Alfa, Delta and Eta's renewal
-    _assert_agree_with_rules([Q1_END, date(2024, 12, 31), date(2025, 1, 1), date(2025, 6, 30), date.today()])
+    _assert_agree_with_rules([Q1_END, date(2024, 12, 31), date(2025, 1, 1), date(2025, 6, 30), clock.today()])
 
 
 def test_impact_jobs_in_a_quarter(dataset):
@@ -122,7 +123,7 @@ def test_commitments_promised_against_realised(dataset, events_and_commitments):
     # Alfa's mbo 2 stageplek (3 places) started in February; Delta's has no period and was logged today.
     assert (rows["stageplekken"].commitments, rows["stageplekken"].promised, rows["stageplekken"].realised,
             rows["stageplekken"].met) == (2, 6, 3, 1)
-    now = {r.kind: r for r in metrics.commitments(Filters(start=date.today(), end=date.today()))}
+    now = {r.kind: r for r in metrics.commitments(Filters(start=clock.today(), end=clock.today()))}
     assert (now["stageplekken"].promised, now["stageplekken"].realised) == (4, 6)
     assert metrics.commitments(Filters(start=Q2_START, end=Q2_END, municipality_id=dataset.zwijndrecht.id)) == []
 

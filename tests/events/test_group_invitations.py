@@ -1,6 +1,7 @@
 """Staff invite whole groups of partner organisations to an invitation-only event (e.g. the Wijk naar Werk kick-off)."""
 from sqlalchemy import select
 
+from portal import clock
 from portal.events.models import Invitation
 from portal.extensions import db
 from portal.partners.models import Municipality
@@ -54,14 +55,14 @@ def test_a_group_without_members_or_nothing_chosen_is_refused_with_a_message(cli
 
 
 def test_only_partners_with_a_valid_label(client, make_event, staff, make_user, make_org, mailbox):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from tests.dashboard.conftest import add_label
 
     event = make_event(audience="invitation")
     holder = make_org(name="Labelhouder", members=[make_user(email="houder@example.nl")])
     make_org(name="Zonder label", members=[make_user(email="zonder@example.nl")])
-    add_label(holder, date.today() - timedelta(days=30), date.today() + timedelta(days=700))
+    add_label(holder, clock.today() - timedelta(days=30), clock.today() + timedelta(days=700))
     db.session.commit()
     login(client, staff.email)
     client.post(f"/evenementen/beheer/{event.id}/uitnodigen", data={"invite-groep": "geldig"})

@@ -7,13 +7,14 @@ every request that committed a change to a domain table must have written an aud
 The set-up happens outside requests (through the rules), so only the actions under test are checked.
 """
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from flask import g, has_request_context, request
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
+from portal import clock
 from portal.extensions import db
 from tests.conftest import PASSWORD, login
 
@@ -195,7 +196,7 @@ def test_partners_actions_are_audited(app, probe, client, make_user, make_org, m
     job = db.session.scalar(select(ImpactJob))
     ok(client.post(f"/organisatie/banen/{job.id}", data=job_form(title="Chauffeur C")))
     ok(client.post(f"/organisatie/banen/{job.id}/afsluiten",
-                   data={"end_date": date.today().isoformat(), "end_reason": "anders"}), 302, 200)
+                   data={"end_date": clock.today().isoformat(), "end_reason": "anders"}), 302, 200)
     ok(client.post(f"/organisatie/banen/{job.id}/verwijderen"))
     ok(client.post("/organisatie/stageplekken/nieuw", data=stage_form()))
     plek = db.session.scalar(select(Stageplek))
@@ -362,7 +363,7 @@ def test_inkoop_actions_are_audited(app, probe, make_user, make_org, mailbox):
     ok(client.post("/inkoop/procedures/nieuw", data={
         "kind": "aanbesteding", "title": "Inzameling bedrijfsafval 2026", "reference": "DOR-2026-001",
         "category": "Inzameling bedrijfsafval", "vulnerable_jobs": "y",
-        "closing_date": (date.today() + timedelta(days=30)).isoformat(), "preset": "aanbesteding_kwetsbaar",
+        "closing_date": (clock.today() + timedelta(days=30)).isoformat(), "preset": "aanbesteding_kwetsbaar",
         "price_method": "relatief", "score_mode": "consensus", "quality_scale": "0,2,4,6,8,10",
         "commitment_months": "24"}))
     procedure = db.session.scalar(select(Procedure))
@@ -370,7 +371,7 @@ def test_inkoop_actions_are_audited(app, probe, make_user, make_org, mailbox):
     ok(client.post(f"{base}/bewerken", data={
         "kind": "aanbesteding", "title": "Inzameling bedrijfsafval 2026-2028", "reference": "DOR-2026-001",
         "category": "Inzameling bedrijfsafval", "vulnerable_jobs": "y",
-        "closing_date": (date.today() + timedelta(days=30)).isoformat(), "price_method": "relatief",
+        "closing_date": (clock.today() + timedelta(days=30)).isoformat(), "price_method": "relatief",
         "score_mode": "consensus", "quality_scale": "0,2,4,6,8,10", "commitment_months": "24"}))
     ok(client.post(f"{base}/criteria", data={"kind": "quality", "name": "Extra", "weight": "0"}), 302, 200, 400)
     db.session.expire_all()
@@ -396,7 +397,7 @@ def test_inkoop_actions_are_audited(app, probe, make_user, make_org, mailbox):
     ok(client.post(f"{base}/inschrijvingen/nieuw", data={"kvk": bidders[2].kvk, "price": "130000",
                                                          "impact_jobs": "1"}))
     procedure = db.session.get(Procedure, procedure.id)
-    procedure.closing_date = date.today() - timedelta(days=1)
+    procedure.closing_date = clock.today() - timedelta(days=1)
     db.session.commit()
     ok(client.post(f"{base}/status", data={"action": "close"}))
     last = db.session.scalars(select(Bid).order_by(Bid.id.desc())).first()
@@ -423,13 +424,13 @@ def test_inkoop_actions_are_audited(app, probe, make_user, make_org, mailbox):
     commitment = db.session.scalar(select(Commitment))
     officer = as_user(app, make_user("gemeente"))
     ok(officer.post(f"/inkoop/toezeggingen/{winner.id}", data={
-        "held_on": date.today().isoformat(), "procedure_id": str(procedure.id), "note": "Drie gestart.",
+        "held_on": clock.today().isoformat(), "procedure_id": str(procedure.id), "note": "Drie gestart.",
         f"reported-{commitment.id}": "3"}))
 
     # A second procedure, withdrawn.
     ok(client.post("/inkoop/procedures/nieuw", data={
         "kind": "aanbesteding", "title": "Schoonmaak", "reference": "DOR-2026-002", "category": "Schoonmaak",
-        "closing_date": (date.today() + timedelta(days=30)).isoformat(), "preset": "",
+        "closing_date": (clock.today() + timedelta(days=30)).isoformat(), "preset": "",
         "price_method": "relatief", "score_mode": "consensus", "quality_scale": "0,2,4,6,8,10",
         "commitment_months": "12"}))
     second = db.session.scalars(select(Procedure).order_by(Procedure.id.desc())).first()
@@ -518,7 +519,7 @@ def test_dashboard_admin_and_account_actions_are_audited(app, probe, make_user, 
     db.session.commit()
     staff = make_user("mbo_staff")
     officer = as_user(app, staff)
-    data = {"gemeente": dordrecht.id, "jaar": date.today().year, "partners": 155, "labels": 110,
+    data = {"gemeente": dordrecht.id, "jaar": clock.today().year, "partners": 155, "labels": 110,
             "working_on_label": ""}
     ok(officer.post("/dashboard/doelen", data=data))
     ok(officer.post("/dashboard/doelen", data={**data, "partners": 160}))

@@ -9,13 +9,14 @@ built from existing ids (its number is asserted to stay small). GET pages that r
 fuzzed the same way.
 """
 import inspect
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from werkzeug.routing.converters import NumberConverter
 
+from portal import clock
 from portal.extensions import db
 from portal.partners.importing import SAMPLE_CSV
 from tests.conftest import _test_config
@@ -134,7 +135,7 @@ def _prepare_states(world):
     staff, buyer, owner = (world.clients[r] for r in ("mbo_staff", "inkoop", "ondernemer"))
     forms, _pages = world.crawl({"mbo_staff": ["/evenementen/beheer/nieuw"], "inkoop": ["/inkoop/procedures/nieuw"]},
                                 per_endpoint=1)
-    start = (date.today() + timedelta(days=40)).isoformat()
+    start = (clock.today() + timedelta(days=40)).isoformat()
     steps = [
         staff.post("/label/criteria/nieuw"),
         staff.post("/evenementen/beheer/nieuw", data=_valid(

@@ -9,9 +9,8 @@ Every refusal is a Dutch message and stores nothing; no file ever lands outside 
 import io
 import os
 import re
-import time
 import zipfile
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal as D
 from urllib.parse import quote
 
@@ -19,6 +18,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
+from portal import clock
 from portal.extensions import db
 from portal.label import assessments
 from portal.label.models import EvidenceFile
@@ -332,12 +332,19 @@ def test_evidence_with_a_tampered_stored_name_is_not_served(app, portal, tmp_pat
 
 # --------------------------------------------------------------------------- (3) malicious: spreadsheets
 @pytest.mark.parametrize("target", ["import", "bulk"])
-def test_an_xlsx_zip_bomb_is_refused_quickly(app, portal, target):
+def test_an_xlsx_zip_bomb_is_refused_without_unpacking(app, portal, target, monkeypatch):
     bomb = zip_bomb()
     assert len(bomb) < SMALL
-    started = time.monotonic()
+    unpacked = []
+    real_read = zipfile.ZipExtFile.read
+
+    def counting_read(self, *args, **kwargs):  # any decompression of a member is recorded
+        unpacked.append(self.name)
+        return real_read(self, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipExtFile, "read", counting_read)
     response = send(portal, target, "lijst.xlsx", bomb)
-    assert time.monotonic() - started < 5
+    assert unpacked == []  # refused from the archive's directory alone, before a byte is unpacked
     assert_refused(portal, target, response, "zip bomb")
     assert "te groot" in response.get_data(as_text=True)
     assert stored()["batches"] == 0
@@ -442,13 +449,13 @@ def test_formulas_in_an_imported_list_are_neutralised_in_every_export(app, porta
     buyer = portal["clients"]["bulk"]
     download = buyer.post("/inkoop/labelcheck/lijst.xlsx",
                           data={"kvk": ["24999999", '=HYPERLINK("http://evil.example","x")', "@SUM(A1)"],
-                                "op": date.today().isoformat()})
+                                "op": clock.today().isoformat()})
     assert download.status_code == 200
     assert_no_formulas(download.data, "bulk label check")
 
     # Evaluation report of a procedure the imported organisation bid on.
     inkoop = make_user("inkoop")
-    procedure = make_procedure(inkoop, title="=1+1", closing_date=date.today() + timedelta(days=10))
+    procedure = make_procedure(inkoop, title="=1+1", closing_date=clock.today() + timedelta(days=10))
     open_with_bids(procedure, inkoop, [(org, D("1000"), {})])
     procedure.status = "gegund"  # the report is open to every buyer once decided; how it got there is not the point
     db.session.commit()

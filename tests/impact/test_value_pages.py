@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from portal import clock
 from portal.audit.models import AuditEntry
 from portal.extensions import db
 from portal.impact import tables, value
@@ -90,8 +91,8 @@ def test_value_shows_on_org_home_partner_detail_social_value_and_dashboard(app, 
                                                                             publish_year):
     owner = make_user()
     org = make_org(members=[owner], sector="zorg")
-    publish_year(date.today().year - 1, {"baan_bijstand": Decimal("36600"), "stage_bol": Decimal("2500")})
-    log_place(org, owner, start=date(date.today().year - 1, 9, 1), filled=2)
+    publish_year(clock.today().year - 1, {"baan_bijstand": Decimal("36600"), "stage_bol": Decimal("2500")})
+    log_place(org, owner, start=date(clock.today().year - 1, 9, 1), filled=2)
     login(client, owner.email)
     home = client.get("/organisatie").get_data(as_text=True)
     assert "Sociale waarde" in home and "5.000" in home
@@ -99,9 +100,9 @@ def test_value_shows_on_org_home_partner_detail_social_value_and_dashboard(app, 
     staff_client = app.test_client()
     login(staff_client, staff.email)
     assert "5.000" in staff_client.get(f"/partners/{org.id}").get_data(as_text=True)
-    page = staff_client.get(f"/impact/sociale-waarde?van={date.today().year - 1}-01-01").get_data(as_text=True)
+    page = staff_client.get(f"/impact/sociale-waarde?van={clock.today().year - 1}-01-01").get_data(as_text=True)
     assert org.name in page and "€ 5.000" in page and "Zorg en welzijn" in page
-    dashboard = staff_client.get(f"/dashboard/?van={date.today().year - 1}-01-01").get_data(as_text=True)
+    dashboard = staff_client.get(f"/dashboard/?van={clock.today().year - 1}-01-01").get_data(as_text=True)
     assert "Sociale waarde (SROI)" in dashboard and "5.000" in dashboard
 
 

@@ -1,6 +1,6 @@
 """Wijk naar Werk: employers offer places, staff record fillings by route, the yearly count of lasting places."""
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -146,7 +146,7 @@ def test_the_overview_takes_a_fixed_number_of_queries(app, client, make_user, ma
         client.get("/impact/wijk-naar-werk/overzicht")
     for org in orgs:
         for area in ("dordt_oost", "dordt_centrum"):
-            _offer(org, owner, area=area, period_start=date.today() - timedelta(days=3))
+            _offer(org, owner, area=area, period_start=clock.today() - timedelta(days=3))
     with count_queries() as many:
         assert client.get("/impact/wijk-naar-werk/overzicht").status_code == 200
     assert few.count == many.count

@@ -1,11 +1,12 @@
 """Set-up through the same rules the app uses: procedures, panels, bids and scores."""
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal as D
 
+from portal import clock
 from portal.extensions import db
 from portal.inkoop import evaluation, procedures
 
-CLOSED = date.today() - timedelta(days=3)
+CLOSED = clock.today() - timedelta(days=3)
 
 
 def make_procedure(by, *, criteria=(("price", D(40)), ("quality", D(60))), price_method="relatief",

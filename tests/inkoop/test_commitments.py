@@ -1,7 +1,8 @@
 """Wederkerigheid: progress from what the organisation logs itself, follow-ups, and who sees what."""
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal as D
 
+from portal import clock
 from portal.extensions import db
 from portal.inkoop import commitments, procedures
 from portal.inkoop.models import Commitment, FollowUp
@@ -19,7 +20,7 @@ def awarded(make_user, make_org, org=None, promised=None, start=None, title="Inz
     open_with_bids(procedure, buyer, [(org, D(50000), promised or {"impact_jobs": 3, "stageplekken": 4,
                                                                   "jobs_residents": 10})])
     procedures.close_procedure(procedure, by=buyer)
-    procedures.award_procedure(procedure, by=buyer, today=start or date.today() - timedelta(days=60))
+    procedures.award_procedure(procedure, by=buyer, today=start or clock.today() - timedelta(days=60))
     db.session.commit()
     return procedure, org, buyer
 
@@ -65,7 +66,7 @@ def test_gemeente_records_follow_up_with_reported_numbers(client, make_user, mak
                                                                    "procedure_id": "0"})
     assert response.status_code == 400 and "toekomst" in response.get_data(as_text=True)
     response = client.post(f"/inkoop/toezeggingen/{org.id}", data={
-        "held_on": date.today().isoformat(), "procedure_id": str(procedure.id),
+        "held_on": clock.today().isoformat(), "procedure_id": str(procedure.id),
         "note": "Zes inwoners uit Dordt-West zijn begonnen.", f"reported-{residents.id}": "6"})
     assert response.status_code == 302
     assert db.session.get(Commitment, residents.id).reported_realised == 6

@@ -1,10 +1,11 @@
 """Label check and evaluation workbooks follow the language of whoever downloads them; the CLI stays Dutch."""
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask_babel import refresh
 from openpyxl import load_workbook
 
+from portal import clock
 from portal.inkoop import evaluation
 from tests.inkoop.test_evaluation import setup_panel
 from tests.inkoop.test_labelcheck import labelled
@@ -12,7 +13,7 @@ from tests.inkoop.test_labelcheck import labelled
 
 def test_bulk_label_check_workbook_in_english(client, login_as, make_org):
     login_as("inkoop")
-    today = date.today()
+    today = clock.today()
     labelled(make_org, "Groenbedrijf Merwede", "27312345", today - timedelta(days=10), today + timedelta(days=300),
              "OMI-2025-0042")
     assert client.post("/taal", data={"lang": "en"}).status_code == 302

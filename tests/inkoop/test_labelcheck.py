@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from openpyxl import Workbook, load_workbook
 
+from portal import clock
 from portal.extensions import db
 from portal.inkoop import labelcheck
 from portal.label.models import Label
@@ -21,7 +22,7 @@ def labelled(make_org, name, kvk, valid_from, valid_until, number):
 
 def test_search_by_kvk_or_name_with_status_today_and_on_a_date(client, login_as, make_org):
     login_as("inkoop")
-    today = date.today()
+    today = clock.today()
     org = labelled(make_org, "Groenbedrijf Merwede", "27312345", today - timedelta(days=100),
                    today + timedelta(days=265), "OMI-2025-0042")
     response = client.get("/inkoop/labelcheck?q=27 31 23 45")
@@ -57,7 +58,7 @@ MESSY_CSV = (
 
 def test_bulk_check_with_a_messy_csv(client, login_as, make_org):
     login_as("inkoop")
-    today = date.today()
+    today = clock.today()
     labelled(make_org, "Groenbedrijf Merwede", "27312345", today - timedelta(days=10), today + timedelta(days=300),
              "OMI-2025-0042")
     make_org(name="Zonder label BV", kvk="01234567", status="geen")
@@ -86,7 +87,7 @@ def test_bulk_check_with_a_messy_csv(client, login_as, make_org):
 
 def test_bulk_check_with_xlsx_numbers_and_a_date_in_the_past(client, login_as, make_org):
     login_as("gemeente")
-    today = date.today()
+    today = clock.today()
     labelled(make_org, "Logistiek Kil", "24000001", today - timedelta(days=10), today + timedelta(days=300), "OMI-1")
     book = Workbook()
     sheet = book.active

@@ -5,6 +5,7 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import select
 
+from portal import clock
 from portal.audit.models import AuditEntry
 from portal.extensions import db
 from portal.inkoop import evaluation, procedures, sources
@@ -67,11 +68,11 @@ def test_bids_zero_price_refused_unknown_kvk_registered_duplicates_refused(make_
 
 def test_label_criterion_uses_the_status_on_the_closing_date_not_today(make_user, make_org):
     buyer, chair = make_user("inkoop"), make_user("gemeente")
-    closing = date.today() - timedelta(days=30)
+    closing = clock.today() - timedelta(days=30)
     expired_since = make_org(name="Had het label")    # valid on the closing date, expired by today
     newly_labelled = make_org(name="Kreeg het label later")  # no label on the closing date, valid today
     give_label(expired_since, closing - timedelta(days=300), closing + timedelta(days=5), "OMI-2024-0001")
-    give_label(newly_labelled, closing + timedelta(days=1), date.today() + timedelta(days=300), "OMI-2025-0002")
+    give_label(newly_labelled, closing + timedelta(days=1), clock.today() + timedelta(days=300), "OMI-2025-0002")
     procedure = make_procedure(buyer, criteria=(("price", D(50)), ("label", D(50))), closing_date=closing)
     bids = open_with_bids(procedure, buyer, [(expired_since, D(1000), {}), (newly_labelled, D(1000), {})],
                           panel=[chair])
@@ -84,7 +85,7 @@ def test_label_criterion_uses_the_status_on_the_closing_date_not_today(make_user
     ranked = evaluation.results(procedure)
     assert [(r.bid_id, r.total) for r in ranked] == [(old.id, D(100)), (new.id, D(75))]
     # Today the positions are reversed, which must not matter.
-    assert sources.label_status_on([old.organisation_id], date.today())[old.organisation_id].status == "verlopen"
+    assert sources.label_status_on([old.organisation_id], clock.today())[old.organisation_id].status == "verlopen"
 
 
 def test_a_partner_working_on_the_label_earns_the_share(make_user, make_org):
@@ -104,7 +105,7 @@ def test_a_partner_working_on_the_label_earns_the_share(make_user, make_org):
 
 def test_closing_before_the_closing_date_is_refused(make_user, make_org):
     buyer = make_user("inkoop")
-    procedure = make_procedure(buyer, criteria=(("price", D(100)),), closing_date=date.today() + timedelta(days=2))
+    procedure = make_procedure(buyer, criteria=(("price", D(100)),), closing_date=clock.today() + timedelta(days=2))
     open_with_bids(procedure, buyer, [(make_org(), D(5), {})])
     with pytest.raises(ProcedureError, match="nog niet voorbij"):
         procedures.close_procedure(procedure, by=buyer)
@@ -281,7 +282,7 @@ def test_cron_closes_procedures_past_their_closing_date(runner, make_user, make_
     due = make_procedure(buyer, criteria=(("price", D(100)),), title="Verlopen")
     open_with_bids(due, buyer, [(make_org(), D(10), {})])
     not_yet = make_procedure(buyer, criteria=(("price", D(100)),), title="Loopt nog",
-                             closing_date=date.today() + timedelta(days=5))
+                             closing_date=clock.today() + timedelta(days=5))
     open_with_bids(not_yet, buyer, [(make_org(), D(10), {})])
     no_chair = make_procedure(buyer, title="Zonder panel")
     open_with_bids(no_chair, buyer, [(make_org(), D(10), {})])

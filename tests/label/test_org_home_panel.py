@@ -1,6 +1,6 @@
 """The label panel on the organisation home scores from the chosen options alone, with the set's structure kept."""
-from datetime import date
 
+from portal import clock
 from portal.extensions import db
 from portal.label import assessments, panels
 from portal.label.scoring import score_assessment
@@ -36,7 +36,7 @@ def test_a_concept_set_is_read_every_time(app, staff, member_org):
     concept = build_set(staff, publish=False)
     org, _user = member_org
     item = Assessment(organisation_id=org.id, criteria_set_id=concept.id, status="concept", open_key=org.id,
-                      started_on=date.today())
+                      started_on=clock.today())
     db.session.add(item)
     db.session.commit()
     themes = len(panels.light_score(item).themes)

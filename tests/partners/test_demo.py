@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from portal import clock
 from portal.extensions import db
 from portal.partners import demo, services
 from portal.partners.models import ImpactJob, Membership, Organisation, Stageplek
@@ -20,7 +21,7 @@ def test_seed_gives_every_page_something_real(app, client, make_user):
     assert {o.partner_status for o in orgs} == {"geen", "aanvraag", "partner", "geweigerd", "geschorst", "beeindigd"}
     assert sum(o.municipality.name == "Dordrecht" for o in orgs) > len(orgs) / 2
     # The history agrees with today's status for every organisation.
-    today = services.partner_status_on([o.id for o in orgs], date.today())
+    today = services.partner_status_on([o.id for o in orgs], clock.today())
     assert all(today[o.id] == o.partner_status for o in orgs)
 
     merwede = db.session.scalar(select(Organisation).where(Organisation.name == "Bouwbedrijf De Merwede"))
@@ -33,7 +34,7 @@ def test_seed_gives_every_page_something_real(app, client, make_user):
         Stageplek.organisation_id == merwede.id)) >= 2
 
     first, last = db.session.execute(select(func.min(ImpactJob.start_date), func.max(ImpactJob.start_date))).one()
-    assert first <= date.today() - timedelta(days=600) and last >= date.today() - timedelta(days=60)
+    assert first <= clock.today() - timedelta(days=600) and last >= clock.today() - timedelta(days=60)
     assert db.session.scalar(select(func.count()).select_from(ImpactJob).where(ImpactJob.durable.is_(True))) > 20
     assert db.session.scalar(select(func.count()).select_from(Organisation).where(
         ~Organisation.memberships.any())) == 0

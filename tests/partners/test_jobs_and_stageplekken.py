@@ -3,13 +3,14 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from portal import clock
 from portal.extensions import db
 from portal.partners import services
 from portal.partners.models import ImpactJob, ImpactJobTargetGroup, Stageplek
 from portal.partners.reference import ensure_municipalities
 from tests.conftest import login
 
-START = date.today() - timedelta(days=400)
+START = clock.today() - timedelta(days=400)
 
 
 def job_form(**overrides):
@@ -23,8 +24,8 @@ def job_form(**overrides):
 
 def stage_form(**overrides):
     data = {"title": "Stage monteur", "education_level": "mbo2", "stage_type": "bbl", "field": "installatietechniek",
-            "places": "3", "places_filled": "1", "period_start": date.today().isoformat(),
-            "period_end": (date.today() + timedelta(days=120)).isoformat(), "school": "Da Vinci College",
+            "places": "3", "places_filled": "1", "period_start": clock.today().isoformat(),
+            "period_end": (clock.today() + timedelta(days=120)).isoformat(), "school": "Da Vinci College",
             "sbb_recognised": "y", "published": "y", "description": "Leren in de praktijk."}
     data.update(overrides)
     return data
@@ -61,7 +62,7 @@ def test_impact_job_validation_at_the_field(client, make_user, make_org):
         ({"start_date": ""}, "Vul de startdatum in."),
         ({"start_date": "31-02-2025"}, "startdatum"),
         ({"end_date": (START - timedelta(days=1)).isoformat(), "end_reason": "uitgevallen"}, "vóór de startdatum"),
-        ({"end_date": date.today().isoformat()}, "Kies waarom de plaatsing is gestopt."),
+        ({"end_date": clock.today().isoformat()}, "Kies waarom de plaatsing is gestopt."),
         ({"end_reason": "doorgestroomd"}, "Vul ook de einddatum in"),
         ({"route": "nergens"}, "Ongeldige keuze"),
         ({"note": "Jan, BSN 123456789"}, "geen namen, BSN"),
@@ -129,10 +130,10 @@ def test_edit_close_and_filter_impact_jobs(client, make_user, make_org):
     bad = client.post(f"/organisatie/banen/{job.id}/afsluiten", data={"end_date": "", "end_reason": ""})
     assert bad.status_code == 400
     response = client.post(f"/organisatie/banen/{job.id}/afsluiten",
-                           data={"end_date": date.today().isoformat(), "end_reason": "doorgestroomd"})
+                           data={"end_date": clock.today().isoformat(), "end_reason": "doorgestroomd"})
     assert response.status_code == 302
     db.session.refresh(job)
-    assert job.end_date == date.today() and job.end_reason == "doorgestroomd" and job.durable
+    assert job.end_date == clock.today() and job.end_reason == "doorgestroomd" and job.durable
 
     assert "Chauffeur C" in client.get("/organisatie/banen?status=duurzaam").get_data(as_text=True)
     assert "Chauffeur C" not in client.get("/organisatie/banen?target_group=bijstand").get_data(as_text=True)
@@ -149,7 +150,7 @@ def test_stageplek_validation_and_publishing(client, make_user, make_org):
         ({"education_level": "kleuter"}, "Ongeldige keuze"),
         ({"places": "0"}, "Tussen 1 en 500."),
         ({"places": "2", "places_filled": "3"}, "niet meer plaatsen bezet"),
-        ({"period_end": (date.today() - timedelta(days=1)).isoformat()}, "vóór het begin"),
+        ({"period_end": (clock.today() - timedelta(days=1)).isoformat()}, "vóór het begin"),
     ]:
         response = client.post("/organisatie/stageplekken/nieuw", data=stage_form(**overrides))
         assert response.status_code == 400, overrides

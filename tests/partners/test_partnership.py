@@ -174,12 +174,12 @@ def test_partner_status_on_a_past_date(app, make_user, make_org):
 
     services.suspend_partnership(old, staff, "Even pauze.")
     db.session.commit()
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = clock.today() - timedelta(days=1)
     assert services.partner_status_on([old.id], yesterday)[old.id] == "partner"
-    assert services.partner_status_on([old.id], date.today())[old.id] == "geschorst"
-    everything = services.partner_status_on(None, date.today())
+    assert services.partner_status_on([old.id], clock.today())[old.id] == "geschorst"
+    everything = services.partner_status_on(None, clock.today())
     assert everything[old.id] == "geschorst" and everything[fresh.id] == "geen"
-    assert services.partner_status_on([], date.today()) == {}
+    assert services.partner_status_on([], clock.today()) == {}
 
 
 def test_status_history_is_kept_for_orm_changes_too(app, make_org):
@@ -208,7 +208,7 @@ def test_approving_a_deleted_or_unknown_organisation_is_404(client, login_as):
 def test_partner_status_changes_keep_orgs_apart(app, make_org):
     a, b = make_org(status="geen"), make_org(status="geen")
     assert db.session.get(Organisation, a.id).partner_status == "geen"
-    assert services.partner_status_on([a.id, b.id], date.today()) == {a.id: "geen", b.id: "geen"}
+    assert services.partner_status_on([a.id, b.id], clock.today()) == {a.id: "geen", b.id: "geen"}
 
 
 def test_staff_are_mailed_about_a_new_application(app, client, make_user, make_org, mailbox):

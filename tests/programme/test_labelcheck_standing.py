@@ -2,15 +2,16 @@
 for a partner without a valid label; a suspended or expired label shows the same status everywhere; a KvK number
 listed twice is "dubbel"."""
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 from openpyxl import load_workbook
 
+from portal import clock
 from portal.extensions import db
 from portal.inkoop import labelcheck
 from tests.programme.test_standing import add_label
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def _orgs(make_org):
