@@ -43,8 +43,10 @@ test-pg: $(STAMP)
 test-browser: $(STAMP)
 	$(PY) -m pytest -m browser -p no:cacheprovider $(PYTEST_ARGS) tests/browser
 
+# ruff, then mypy on portal/ (its settings and the shrinking ignore list are in pyproject.toml).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 bench: $(STAMP)
 	@command -v wrk >/dev/null 2>&1 || { echo "installing wrk (Debian package) for the load generator"; \

@@ -198,7 +198,8 @@ def main(argv=None):
         browser = requests.Session()
         page = browser.get(a.base + "/account/inloggen", timeout=30)
         login = browser.post(a.base + "/account/inloggen", allow_redirects=False, timeout=30, data={
-            "email": common.bench_email("ondernemer"), "password": common.BENCH_PASSWORD, "csrf_token": csrf(page.text)})
+            "email": common.bench_email("ondernemer"), "password": common.BENCH_PASSWORD,
+            "csrf_token": csrf(page.text)})
         on_b = browser.get(b.base + "/organisatie", allow_redirects=False, timeout=30)
         result["session_moves"] = {"login_on_a": login.status_code, "org_home_on_b": on_b.status_code,
                                    "ok": login.status_code == 302 and on_b.status_code == 200}
@@ -226,7 +227,8 @@ def main(argv=None):
             "download_status": download.status_code if download is not None else None,
             "same_bytes": download is not None and download.content == PDF}
         log(f"2. upload on A {upload.status_code}, download on B "
-            f"{download.status_code if download is not None else '-'}, same bytes {result['upload_a_download_b']['same_bytes']}")
+            f"{download.status_code if download is not None else '-'}, "
+            f"same bytes {result['upload_a_download_b']['same_bytes']}")
 
         # 3. Every due mail exactly once with a worker on each node.
         prefix = f"drill{int(time.time())}-"

@@ -201,7 +201,8 @@ def load(url: str, ctx: dict, names, duration: float, concurrency: int, warmup: 
             data["loadavg_after"] = __import__("os").getloadavg()[0]
             results[name] = data
             log(f"  {name:<16} {data['rps']:>8.1f} req/s  p50 {data['p50_ms']:>7.1f}  p95 {data['p95_ms']:>7.1f}  "
-                f"p99 {data['p99_ms']:>7.1f} ms  non-200 {data['non200']}  errors {data['errors_connect'] + data['errors_read'] + data['errors_timeout']}")
+                f"p99 {data['p99_ms']:>7.1f} ms  non-200 {data['non200']}  "
+                f"errors {data['errors_connect'] + data['errors_read'] + data['errors_timeout']}")
     base = results.get("healthz", {}).get("rps")
     top = results["bare_flask"].get("rps")
     for data in results.values():
@@ -232,7 +233,8 @@ def verdicts(routes: dict, counts_big: dict, counts_small: dict) -> dict:
             if data["p95_ms"] >= GOALS["api_p95_ms"]:
                 misses.append(f"p95 {data['p95_ms']} ms >= {GOALS['api_p95_ms']}")
             if data.get("share_of_baseline", 1) < GOALS["api_share_of_baseline"]:
-                misses.append(f"throughput {data['share_of_baseline']:.2f} of baseline < {GOALS['api_share_of_baseline']}")
+                misses.append(f"throughput {data['share_of_baseline']:.2f} "
+                              f"of baseline < {GOALS['api_share_of_baseline']}")
         big, small = counts_big.get(name, {}), counts_small.get(name, {})
         if "queries" in big and "queries" in small and big["queries"] > small["queries"]:
             misses.append(f"queries grow {small['queries']} -> {big['queries']}")

@@ -239,13 +239,15 @@ def seed_partners(ctx: Ctx):
         name = f"{kind} {NAMES[rng.randrange(len(NAMES))]} {org_id}"
         orgs.append({
             "id": org_id, "name": name, "kvk": kvk, "street": f"{rng.choice(STREETS)} {rng.randint(1, 250)}",
-            "postcode": f"{rng.choice(POSTCODES.get(town, ['3311']))} {rng.choice('ABCDEGHJKL')}{rng.choice('ABCDEGHJKL')}",
+            "postcode": f"{rng.choice(POSTCODES.get(town, ['3311']))} "
+                        f"{rng.choice('ABCDEGHJKL')}{rng.choice('ABCDEGHJKL')}",
             "city": town, "municipality_id": munis[town], "sector": sector, "size_class": rng.choice(sizes),
             "website": f"https://www.bedrijf-{org_id}.example", "contact_name": "",
             "contact_phone": f"078-{rng.randint(1000000, 9999999)}", "contact_email": f"info@bedrijf-{org_id}.example",
             "partner_status": status, "partner_since": since, "created_at": ctx.at(created),
             "motivation": "Wij willen inclusief werkgeverschap in de Drechtsteden versterken." if applied else "",
-            "terms_accepted_at": ctx.at(applied) if applied else None, "applied_at": ctx.at(applied) if applied else None,
+            "terms_accepted_at": ctx.at(applied) if applied else None,
+            "applied_at": ctx.at(applied) if applied else None,
             "status_changed_at": ctx.at(since or applied or created), "status_reason": "",
         })
         # Members: the bench ondernemer runs the first organisation; 1-3 generated members each.
@@ -467,7 +469,8 @@ def _add_months(day: date, months: int) -> date:
 
 
 # --------------------------------------------------------------------------- events
-EVENT_TITLES = [("kick-off", "Wijk naar Werk kick-off", "public"), ("festival", "Studentenfestival Drechtsteden", "public"),
+EVENT_TITLES = [("kick-off", "Wijk naar Werk kick-off", "public"),
+                ("festival", "Studentenfestival Drechtsteden", "public"),
                 ("praktijktafel", "Praktijktafel", "partners"), ("hr-tafel", "HR-tafel", "partners"),
                 ("workshop", "Workshop inclusief werven", "partners"), ("award", "Social impact award", "public"),
                 ("netwerkbijeenkomst", "Dag van de 1000 voorbeelden", "public")]
@@ -533,7 +536,8 @@ def seed_events(ctx: Ctx):
             if rng.random() < 0.5:
                 answers.append({"registration_id": rid, "question_id": qid, "value": "Vegetarisch"})
             if state == "confirmed" and not upcoming and rng.random() < 0.8:
-                checkins.append({"registration_id": rid, "checked_in_at": start + timedelta(minutes=rng.randint(-20, 40)),
+                checkins.append({"registration_id": rid,
+                                "checked_in_at": start + timedelta(minutes=rng.randint(-20, 40)),
                                  "by_id": ctx.accounts["mbo_staff"]})
         events.append({"id": eid, "title": f"{title} {start.year}" if kind in ("kick-off", "festival") else title,
                        "kind": kind, "description": "Een ochtend over **inclusief werkgeverschap** in de Drechtsteden.",
@@ -685,7 +689,8 @@ def seed_bench(n: int, seed: int = 8, echo=click.echo) -> Ctx:
         started = time.monotonic()
         before = sum(ctx.counts.values())
         seeder(ctx)
-        echo(f"  {seeder.__name__:<16} {sum(ctx.counts.values()) - before:>10,} rows  {time.monotonic() - started:6.1f} s")
+        echo(f"  {seeder.__name__:<16} {sum(ctx.counts.values()) - before:>10,} rows  "
+             f"{time.monotonic() - started:6.1f} s")
     db.session.flush()
     _fix_sequences(db.metadata.sorted_tables)
     db.session.commit()

@@ -107,7 +107,8 @@ def import_optional(module_name: str):
 
 def _register_models():
     # Import every models module so that metadata (create_all, Alembic) sees all tables.
-    for name in ("auth", "audit", "mail", "partners", "label", "inkoop", "events", "dashboard", "jobs", "files", "impact"):
+    for name in ("auth", "audit", "mail", "partners", "label", "inkoop", "events", "dashboard",
+                 "jobs", "files", "impact"):
         import_optional(f"portal.{name}.models")
 
 

@@ -46,7 +46,8 @@ def show_refusal(exc: Refusal, form=None) -> None:
     if form is None:
         flash(message, "error")
         return
-    target = getattr(form, exc.field, None) if getattr(exc, "field", None) else None
+    field = getattr(exc, "field", None)
+    target = getattr(form, field, None) if field else None
     if target is not None and hasattr(target, "errors"):
         if not isinstance(target.errors, list):  # a field that was never validated holds a tuple or dict
             target.errors = list(target.errors) if isinstance(target.errors, tuple) else []

@@ -103,7 +103,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # How long the dashboard shows numbers computed earlier (portal/dashboard/cache.py); 0: always compute.
         "DASHBOARD_CACHE_SECONDS": int(env.get("DASHBOARD_CACHE_SECONDS", "600")),
         "RATELIMIT_DASHBOARD_REFRESH": env.get("RATELIMIT_DASHBOARD_REFRESH", "6 per minute"),
-        # How long the public register keeps which organisations fill a page, per search (seconds; 0: search every view).
+        # How long the public register keeps which organisations fill a page,
+        # per search (seconds; 0: search every view).
         "REGISTER_CACHE_SECONDS": int(env.get("REGISTER_CACHE_SECONDS", "60")),
         "EVENT_PURGE_MONTHS": int(env.get("EVENT_PURGE_MONTHS", "6")),
         # The retention schedule (portal/privacy/schedule.py; shown on /privacy, enforced by `privacy retention`).

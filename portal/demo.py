@@ -17,7 +17,8 @@ DEMO_ACCOUNTS = [
 ]
 
 # Packages add their data in this order; each module has seed(accounts: dict[str, User]).
-SEEDERS = ("portal.partners.demo", "portal.partners.programme_demo", "portal.label.demo", "portal.inkoop.demo", "portal.events.demo",
+SEEDERS = ("portal.partners.demo", "portal.partners.programme_demo", "portal.label.demo", "portal.inkoop.demo",
+           "portal.events.demo",
            "portal.dashboard.demo", "portal.impact.demo")
 
 

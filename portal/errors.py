@@ -15,7 +15,8 @@ MESSAGES = {
     409: lambda: _("Iemand anders heeft dit intussen gewijzigd. Laad de pagina opnieuw."),
     413: lambda: _too_large(),
     429: lambda: _("Te veel pogingen. Wacht even en probeer het opnieuw."),
-    503: lambda: _("Het portaal is even niet bereikbaar. Uw gegevens zijn niet gewijzigd. Probeer het over een minuut opnieuw."),
+    503: lambda: _("Het portaal is even niet bereikbaar. "
+                   "Uw gegevens zijn niet gewijzigd. Probeer het over een minuut opnieuw."),
     500: lambda: _("Er ging iets mis aan onze kant. Uw gegevens zijn niet gewijzigd. Probeer het later opnieuw."),
 }
 

@@ -113,7 +113,8 @@ def test_every_route_answers_each_role_as_declared(app, visitors):
             elif expected == "forbidden":
                 outcome = None if status == 403 else f"expected 403, got {status} {location}"
             elif expected == "no-org":
-                outcome = None if status == 302 and not to_login else f"expected redirect to register an organisation, got {status}"
+                outcome = (None if status == 302 and not to_login
+                           else f"expected redirect to register an organisation, got {status}")
             else:
                 outcome = None if status != 403 and not to_login else f"expected access, got {status} {location}"
             if outcome:

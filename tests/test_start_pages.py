@@ -136,7 +136,8 @@ def test_words_plurals_codes_and_full_stops(app, client, make_user, make_org):
 
     assert code_label("stageplek.created") == "Stageplek toegevoegd"
     assert code_label("iets.nieuws_gedaan") == "Iets nieuws gedaan"  # never the raw code
-    assert one_stop("Welkom bij Bouw B.V..") == "Welkom bij Bouw B.V." and one_stop("Even wachten...") == "Even wachten..."
+    assert (one_stop("Welkom bij Bouw B.V..") == "Welkom bij Bouw B.V."
+            and one_stop("Even wachten...") == "Even wachten...")
 
     # A too-short password is flagged together with the mismatch.
     page = client.post("/account/registreren", data={"name": "Kort", "email": "kort@bedrijf.nl",

@@ -5,7 +5,8 @@ from wtforms.widgets import Select
 
 from portal.widgets import FastSelect
 
-CHOICES = [("", "Alle"), ("a&b", "Bouw & <infra>"), ("zorg", "Zorg"), ("x", ""), ("r", "Met render_kw", {"data-x": "1"})]
+CHOICES = [("", "Alle"), ("a&b", "Bouw & <infra>"), ("zorg", "Zorg"), ("x", ""),
+           ("r", "Met render_kw", {"data-x": "1"})]
 
 
 class _Form(Form):

@@ -1,7 +1,8 @@
 """The OpenAPI 3.1 document of the label check API; tests validate every response against it."""
 LABEL_STATUSES = ["geen", "geldig", "geschorst", "ingetrokken", "verlopen"]
 PARTNER_STATUSES = ["geen", "aanvraag", "partner", "geweigerd", "geschorst", "beeindigd"]
-PROGRAMME_STATUSES = ["label", "werkt_aan_label", "label_zonder_partnerschap", "geen"]  # portal.programme.standing.GROUPS
+# Same keys as portal.programme.standing.GROUPS.
+PROGRAMME_STATUSES = ["label", "werkt_aan_label", "label_zonder_partnerschap", "geen"]
 
 KVK_PATTERN = "^[0-9]{8}$"
 
@@ -37,7 +38,8 @@ def spec(server_url: str) -> dict:
                     ],
                     "responses": {
                         "200": {"description": "De labelstatus", "headers": HEADERS,
-                                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/LabelCheck"}}}},
+                                "content": {"application/json":
+                                    {"schema": {"$ref": "#/components/schemas/LabelCheck"}}}},
                         "304": {"description": "Niet gewijzigd (If-None-Match)"},
                         "400": {"$ref": "#/components/responses/Error"},
                         "404": {"$ref": "#/components/responses/Error"},
@@ -59,7 +61,8 @@ def spec(server_url: str) -> dict:
                     "responses": {
                         "200": {"description": "De gevonden organisaties en de onbekende nummers",
                                 "headers": HEADERS,
-                                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/LabelCheckList"}}}},
+                                "content": {"application/json":
+                                    {"schema": {"$ref": "#/components/schemas/LabelCheckList"}}}},
                         "304": {"description": "Niet gewijzigd (If-None-Match)"},
                         "400": {"$ref": "#/components/responses/Error"},
                         "429": {"$ref": "#/components/responses/Error"},

@@ -30,7 +30,7 @@ def verify_password(password_hash: str, password: str) -> bool:
 
 
 # A fixed hash to verify against when the account does not exist, so both paths take as long.
-_DUMMY = {}
+_DUMMY: dict[tuple[int, int], str] = {}
 
 
 def verify_dummy(password: str) -> None:
@@ -56,5 +56,6 @@ def password_problems(password: str, *, email: str = "", name: str = "") -> list
         return problems
     user_inputs = [p for p in (email, email.split("@")[0], name) if p]
     if zxcvbn(password[:100], user_inputs=user_inputs)["score"] < 2:
-        problems.append(_("Dit wachtwoord is te makkelijk te raden. Gebruik bijvoorbeeld een zin van een paar woorden."))
+        problems.append(_("Dit wachtwoord is te makkelijk te raden. "
+                          "Gebruik bijvoorbeeld een zin van een paar woorden."))
     return problems

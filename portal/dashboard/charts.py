@@ -154,7 +154,7 @@ def line_chart(chart_id: str, title: str, x_labels, series, *, desc: str = "", w
         colour = COLOURS[s % len(COLOURS)]
         dash = DASHES[s % len(DASHES)] or ("6 4" if dashed else "")
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        segment = []
+        segment: list[tuple[float, float]] = []
         points = []
         for i, value in enumerate(values):
             if value is None:

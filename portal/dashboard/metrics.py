@@ -66,7 +66,7 @@ class QuarterPoint:
 
 def quarter_points(start: date, end: date) -> list[QuarterPoint]:
     """One point per quarter that overlaps [start, end], taken at the quarter's end or at ``end``."""
-    points = []
+    points: list[QuarterPoint] = []
     year, quarter = start.year, quarter_of(start)
     while True:
         q_start, q_end = quarter_bounds(year, quarter)

@@ -368,7 +368,8 @@ def _stage_subject(stats: metrics.StageStats) -> Subject:
 def _events_subject(filters, rows_in: list[metrics.EventRow] | None) -> Subject:
     labels = _event_kind_labels()
     columns = [Column(_("Soort evenement"), TEXT), Column(_("Evenementen"), NUMBER),
-               Column(_("Aanmeldingen"), COUNT), Column(_("Aanwezig"), COUNT), Column(_("Organisaties aanwezig"), COUNT)]
+               Column(_("Aanmeldingen"), COUNT), Column(_("Aanwezig"), COUNT),
+               Column(_("Organisaties aanwezig"), COUNT)]
     rows = [[str(labels.get(r.kind, r.kind)), r.events, r.confirmed, r.attended, r.organisations]
             for r in rows_in or []]
     note = "" if rows_in is not None else _("De evenementen zijn (nog) niet beschikbaar.")

@@ -38,7 +38,8 @@ class EventForm(FlaskForm):
     title = StringField(_l("Titel"), validators=[DataRequired(_l("Vul een titel in.")), Length(max=200)])
     kind = SelectField(_l("Soort"), choices=KIND_LABELS)
     description = TextAreaField(_l("Beschrijving"), validators=[Length(max=20000)],
-                                description=_l("Opmaak met Markdown: **vet**, *cursief*, lijstjes met -, koppen met ##."))
+                                description=_l("Opmaak met Markdown: **vet**, *cursief*, "
+                                               "lijstjes met -, koppen met ##."))
     start_at = DateTimeLocalField(_l("Begin"), format=DATETIME_FORMAT,
                                   validators=[InputRequired(_l("Vul het begin in (datum en tijd)."))])
     end_at = DateTimeLocalField(_l("Einde"), format=DATETIME_FORMAT,
@@ -137,7 +138,8 @@ class StaffRegistrationForm(FlaskForm):
     email = EmailField(_l("E-mailadres"), validators=[DataRequired(_l("Vul het e-mailadres in.")),
                                                       Email(_l("Vul een geldig e-mailadres in.")), Length(max=254)])
     organisation_name = StringField(_l("Organisatie of school"), validators=[Length(max=200)],
-                                    description=_l("Optioneel; een account met dit adres wordt aan zijn organisatie gekoppeld."))
+                                    description=_l("Optioneel; "
+                                                   "een account met dit adres wordt aan zijn organisatie gekoppeld."))
 
 
 def with_questions(form_class, questions):

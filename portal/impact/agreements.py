@@ -40,7 +40,8 @@ def _organisations_by_kvk(kvks) -> list[Organisation]:
         try:
             numbers.append(normalise_kvk(raw))
         except ValueError:
-            raise ImpactError(_("%(kvk)s is geen geldig KvK-nummer.", kvk=str(raw).strip()[:20]), field="kvks") from None
+            raise ImpactError(_("%(kvk)s is geen geldig KvK-nummer.", kvk=str(raw).strip()[:20]),
+                              field="kvks") from None
     numbers = list(dict.fromkeys(numbers))
     if not numbers:
         raise ImpactError(_("Vul minstens één KvK-nummer in."), field="kvks")

@@ -1,4 +1,5 @@
-"""`flask --app wsgi impact ...`: warnings for SROI obligations that fall behind (the impact-sroi-warnings job, daily)."""
+"""`flask --app wsgi impact ...`:
+warnings for SROI obligations that fall behind (the impact-sroi-warnings job, daily)."""
 import click
 from flask.cli import AppGroup
 

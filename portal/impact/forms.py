@@ -68,7 +68,8 @@ class SroiForm(FlaskForm):
                                   validators=[InputRequired(_l("Vul de opdrachtwaarde in.")),
                                               NumberRange(1, 10_000_000_000)])
     share_pct = DecimalField(_l("SROI-percentage"), places=2, default=5,
-                             description=_l("Het deel van de opdrachtwaarde als social return; 5 procent is gebruikelijk."),
+                             description=_l("Het deel van de opdrachtwaarde als social return; "
+                                            "5 procent is gebruikelijk."),
                              validators=[InputRequired(_l("Vul het percentage in.")), NumberRange(0.1, 100)])
     start_date = DateField(_l("Looptijd van"), validators=[InputRequired(_l("Vul de begindatum in."))])
     end_date = DateField(_l("Looptijd tot en met"), validators=[InputRequired(_l("Vul de einddatum in."))])

@@ -149,7 +149,8 @@ def set_consensus(procedure: Procedure, user, *, bid_id: int, criterion_id: int,
         raise ProcedureError(_("In deze procedure is vooraf gekozen voor het gemiddelde van het panel."))
     if not all_submitted(procedure):
         raise ProcedureError(_("Wacht tot alle panelleden hun scores hebben ingediend."))
-    if bid_id not in {b.id for b in scored_bids(procedure)} or criterion_id not in {c.id for c in quality_criteria(procedure)}:
+    if (bid_id not in {b.id for b in scored_bids(procedure)}
+            or criterion_id not in {c.id for c in quality_criteria(procedure)}):
         raise ProcedureError(_("Deze score hoort niet bij deze procedure."))
     value = _parse_score(score, procedure.scale)
     motivation = (motivation or "").strip()

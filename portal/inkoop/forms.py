@@ -128,7 +128,8 @@ class BidForm(FlaskForm):
     name = StringField(_l("Naam (als de organisatie nog niet in het portaal staat)"),
                        validators=[Optional(), Length(max=200)])
     price = DecimalField(_l("Inschrijfprijs (euro)"), places=2, validators=[Optional()])
-    impact_jobs = IntegerField(_l("Toegezegd: banen met impact"), default=0, validators=[Optional(), NumberRange(min=0)])
+    impact_jobs = IntegerField(_l("Toegezegd: banen met impact"), default=0,
+                               validators=[Optional(), NumberRange(min=0)])
     stageplekken = IntegerField(_l("Toegezegd: stageplekken"), default=0, validators=[Optional(), NumberRange(min=0)])
     jobs_residents = IntegerField(_l("Toegezegd: banen voor inwoners"), default=0,
                                   validators=[Optional(), NumberRange(min=0)])

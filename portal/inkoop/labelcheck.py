@@ -147,7 +147,8 @@ def read_supplier_file(filename: str, data: bytes) -> list[str]:
     except LabelCheckError:
         raise
     except Exception as exc:  # noqa: BLE001 - pandas raises many kinds on a broken file
-        raise LabelCheckError(_("Het bestand kon niet worden gelezen. Is het een geldig CSV- of XLSX-bestand?")) from exc
+        raise LabelCheckError(_("Het bestand kon niet worden gelezen. "
+                                "Is het een geldig CSV- of XLSX-bestand?")) from exc
     column = next((c for c in frame.columns if KVK_HEADER.search(str(c))), None)
     if column is None:
         raise LabelCheckError(_("Er is geen kolom met 'KvK' in de kop gevonden. Noem de kolom bijvoorbeeld "
@@ -180,7 +181,9 @@ def bulk_check(values: list[str], on: date) -> list[CheckRow]:
                 seen[row.kvk] = index
         rows.append(row)
     kvks = [r.kvk for r in rows if r.kvk and not r.problem]
-    found = {o.kvk: o for o in db.session.scalars(select(Organisation).where(Organisation.kvk.in_(kvks)))} if kvks else {}
+    found = {}
+    if kvks:
+        found = {o.kvk: o for o in db.session.scalars(select(Organisation).where(Organisation.kvk.in_(kvks)))}
     statuses = status_rows(list(found.values()), on)
     for position, row in enumerate(rows):
         org = found.get(row.kvk) if not row.problem else None

@@ -126,7 +126,8 @@ def _check_settings(kind, price_method, score_mode, scale):
         raise ProcedureError(_("De schaal bestaat uit getallen, gescheiden door komma's."),
                              field="quality_scale") from exc
     if len(steps) < 2 or steps[0] < 0 or steps[-1] <= 0:
-        raise ProcedureError(_("De schaal heeft minstens twee stappen, de hoogste groter dan 0."), field="quality_scale")
+        raise ProcedureError(_("De schaal heeft minstens twee stappen, de hoogste groter dan 0."),
+                             field="quality_scale")
     return ",".join(format(s.normalize(), "f") for s in steps)
 
 

@@ -159,8 +159,10 @@ def procedures_list():
         stmt = stmt.where(Procedure.kind == kind)
     page = paginate(stmt)
     ids = [p.id for p in page.items]
-    bid_counts = dict(db.session.execute(select(Bid.procedure_id, func.count(Bid.id))
-                                         .where(Bid.procedure_id.in_(ids)).group_by(Bid.procedure_id)).all()) if ids else {}
+    bid_counts = {}
+    if ids:
+        bid_counts = dict(db.session.execute(select(Bid.procedure_id, func.count(Bid.id))
+                                             .where(Bid.procedure_id.in_(ids)).group_by(Bid.procedure_id)).all())
     return render_template("inkoop/procedures.html", page=page, status=status, kind=kind, bid_counts=bid_counts)
 
 

@@ -21,12 +21,16 @@ class Job:
 
 
 SCHEDULE = (
-    Job("mail-send", "* * * * *", "portal.mail.outbox:send_due_job", "deliver due mail from the outbox, retry with backoff"),
-    Job("label-remind", "15 6 * * *", "portal.label.cli:remind_job", "expiry reminders (90 and 30 days), mark expired labels"),
+    Job("mail-send", "* * * * *", "portal.mail.outbox:send_due_job",
+        "deliver due mail from the outbox, retry with backoff"),
+    Job("label-remind", "15 6 * * *", "portal.label.cli:remind_job",
+        "expiry reminders (90 and 30 days), mark expired labels"),
     Job("events-remind", "30 6 * * *", "portal.events.cli:remind_job", "event reminders, never twice"),
     Job("events-purge", "45 3 * * *", "portal.events.cli:purge_job", "remove old public registrants' personal data"),
     Job("inkoop-close-due", "5 0 * * *", "portal.inkoop.cli:close_due_job", "close procedures past their closing date"),
-    Job("dashboard-refresh", "*/10 * * * *", "portal.dashboard.cli:refresh_job", "compute the dashboard's default views"),
-    Job("impact-sroi-warnings", "0 7 * * *", "portal.impact.cli:sroi_warnings_job", "warn buyers of SROI obligations behind"),
+    Job("dashboard-refresh", "*/10 * * * *", "portal.dashboard.cli:refresh_job",
+        "compute the dashboard's default views"),
+    Job("impact-sroi-warnings", "0 7 * * *", "portal.impact.cli:sroi_warnings_job",
+        "warn buyers of SROI obligations behind"),
     Job("privacy-retention", "30 4 * * *", "portal.privacy.cli:retention_job", "apply the retention schedule"),
 )

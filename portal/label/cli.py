@@ -1,4 +1,5 @@
-"""`flask --app wsgi label remind`: renewal reminders (90 and 30 days) and expiry, once a day (portal/jobs/schedule.py)."""
+"""`flask --app wsgi label remind`:
+renewal reminders (90 and 30 days) and expiry, once a day (portal/jobs/schedule.py)."""
 import click
 from flask.cli import AppGroup
 

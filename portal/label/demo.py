@@ -11,7 +11,8 @@ from portal.label.history import today
 from portal.label.models import Label, LabelStatusChange
 from portal.partners.models import Membership, Organisation
 
-SCALE = "0 | Nog niet\n1 | We oriënteren ons of maken een plan\n2 | Gedeeltelijk of af en toe\n3 | Structureel en aantoonbaar"
+SCALE = ("0 | Nog niet\n1 | We oriënteren ons of maken een plan\n"
+         "2 | Gedeeltelijk of af en toe\n3 | Structureel en aantoonbaar")
 
 # (theme, weight, description, [(question, help text, evidence required)])
 STARTING_SET = [
@@ -42,13 +43,15 @@ STARTING_SET = [
         ("Geeft u opdrachten aan studenten van Career Boost of de Dordrecht Academy?", "", False),
         ("Doet u mee aan het Studentenfestival Drechtsteden?", "", False),
     ]),
-    ("Kwaliteit van banen", 2, "Passende contracten en uren, duurzame inzetbaarheid, gezond en veilig werk, eerlijke beloning.", [
+    ("Kwaliteit van banen", 2,
+     "Passende contracten en uren, duurzame inzetbaarheid, gezond en veilig werk, eerlijke beloning.", [
         ("Krijgen deeltijders die meer uren willen die uren aangeboden?", "", False),
         ("Heeft u beleid voor duurzame inzetbaarheid?", "", True),
         ("Zijn gezondheid en veiligheid op het werk geregeld en getoetst?", "", False),
         ("Betaalt u eerlijk en volgens cao of marktconform?", "", False),
     ]),
-    ("Verbonden met stad en regio", 1, "Lokaal werven, de wijkaanpak, het partnernetwerk en een bijdrage aan de stad.", [
+    ("Verbonden met stad en regio", 1,
+     "Lokaal werven, de wijkaanpak, het partnernetwerk en een bijdrage aan de stad.", [
         ("Werft u bij voorkeur in de Drechtsteden?", "", False),
         ("Doet u mee aan de wijkaanpak (bijvoorbeeld Dordt-West)?", "", False),
         ("Neemt u deel aan het partnernetwerk en zijn evenementen?", "", False),

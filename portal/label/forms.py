@@ -88,7 +88,8 @@ class ThemeForm(FlaskForm):
     min_pct = IntegerField(_l("Eigen minimum (%)"), validators=[Optional(), NumberRange(0, 100)],
                            description=_l("Leeg: het minimum per thema van de set."))
     title_en = StringField(_l("Thema in het Engels"), validators=[Optional(), Length(max=200)],
-                           description=_l("Leeg: in het Engels ziet men de Nederlandse tekst, gemarkeerd als Nederlands."))
+                           description=_l("Leeg: in het Engels ziet men de Nederlandse tekst, "
+                                          "gemarkeerd als Nederlands."))
     description_en = TextAreaField(_l("Omschrijving in het Engels"), validators=[Optional(), Length(max=5000)])
 
 

@@ -2,7 +2,8 @@
 
 A day is a calendar day in Europe/Amsterdam; the status "on date D" is the status at the end of D:
 a label suspended during D counts as suspended on D. A label is valid from ``valid_from`` up to and
-including ``valid_until``; from the next day it is ``verlopen`` unless it was withdrawn (a suspension ends with the label).
+including ``valid_until``; from the next day it is ``verlopen`` unless it was withdrawn (a
+suspension ends with the label).
 When an organisation holds several labels (renewals), the one that started last on or before D counts.
 """
 from dataclasses import dataclass
@@ -83,7 +84,8 @@ def label_status_on(org_ids, on: date | None = None) -> dict[int, LabelSnapshot]
         select(Label.id, Label.organisation_id, Label.certificate_number, Label.valid_from, Label.valid_until,
                LabelStatusChange.id.label("change_id"), LabelStatusChange.status.label("change_status"),
                LabelStatusChange.effective_on.label("change_on"))
-        .outerjoin(LabelStatusChange, and_(LabelStatusChange.label_id == Label.id, LabelStatusChange.effective_on <= on))
+        .outerjoin(LabelStatusChange, and_(LabelStatusChange.label_id == Label.id,
+                                           LabelStatusChange.effective_on <= on))
         .where(Label.organisation_id.in_(org_ids), Label.valid_from <= on)
         .order_by(Label.organisation_id, Label.valid_from, Label.id)
     ).all()

@@ -151,7 +151,8 @@ class Assessment(db.Model):
     organisation = relationship("Organisation")
     criteria_set: Mapped[CriteriaSet] = relationship()
     reviewer = relationship("User", foreign_keys=[reviewer_id])
-    answers: Mapped[list["AssessmentAnswer"]] = relationship(lambda: AssessmentAnswer, back_populates="assessment", cascade="all, delete-orphan")
+    answers: Mapped[list["AssessmentAnswer"]] = relationship(
+        lambda: AssessmentAnswer, back_populates="assessment", cascade="all, delete-orphan")
     comments: Mapped[list["ReviewComment"]] = relationship(lambda: ReviewComment,
         back_populates="assessment", cascade="all, delete-orphan", order_by=lambda: ReviewComment.id
     )

@@ -198,7 +198,8 @@ def seed(accounts):
         while name in names:
             name = f"{kind} {rng.choice(NAMES)}"
         names.add(name)
-        postcode = f"{rng.choice(POSTCODES[town])} {rng.choice('ABCDEGHJKLMNPRSTVWXZ')}{rng.choice('ABCDEGHJKLMNPRSTVWXZ')}"
+        postcode = (f"{rng.choice(POSTCODES[town])} "
+                    f"{rng.choice('ABCDEGHJKLMNPRSTVWXZ')}{rng.choice('ABCDEGHJKLMNPRSTVWXZ')}")
         slug = f"org{index + 1:02d}"
         org = Organisation(name=name, kvk=new_kvk(), street=f"{rng.choice(STREETS)} {rng.randint(1, 240)}",
                            postcode=postcode, city=town, municipality=munis[town], sector=sector,

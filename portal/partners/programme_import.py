@@ -243,7 +243,8 @@ def check_label_rows(frame) -> list[dict]:
                          "bijwerken" if existing is not None else "nieuw",
                          existing.id if existing is not None else None))
     _duplicates(rows, lambda r: (r["clean"]["kvk"], r["clean"]["valid_from"]) if r["clean"]["valid_from"] else None,
-                _("dit label (KvK-nummer en datum van toekenning) staat meer dan eens in het bestand (regels %(lines)s)"))
+                _("dit label (KvK-nummer en datum van toekenning) "
+                  "staat meer dan eens in het bestand (regels %(lines)s)"))
     _duplicates(rows, lambda r: r["clean"]["certificate_number"] or None,
                 _("certificaatnummer staat meer dan eens in het bestand (regels %(lines)s)"))
     return rows

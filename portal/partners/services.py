@@ -844,7 +844,8 @@ def next_steps(org: Organisation, has_endpoint) -> list[dict]:
                       "endpoint": "label.assessment"})
     if org.partner_status in ("aanvraag", "partner"):
         steps.append({"text": _("Registreer uw banen met impact."), "endpoint": "partners.jobs"})
-        steps.append({"text": _("Bied stageplekken aan voor studenten uit de regio."), "endpoint": "partners.stageplekken"})
+        steps.append({"text": _("Bied stageplekken aan voor studenten uit de regio."),
+                      "endpoint": "partners.stageplekken"})
     if len(org.memberships) < 2:
         steps.append({"text": _("Nodig een collega uit om mee te werken."), "endpoint": "partners.members"})
     return steps

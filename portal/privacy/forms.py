@@ -23,8 +23,10 @@ class EraseRegistrantForm(FlaskForm):
 class RequestForm(FlaskForm):
     email = EmailField(_l("E-mailadres van de persoon"), validators=[DataRequired(_l("Vul het e-mailadres in.")),
                                                                    Length(max=254)])
-    kind = RadioField(_l("Verzoek"), choices=[("inzage", _l("Inzage en overdracht (art. 15 en 20): gegevens downloaden")),
-                                             ("verwijderen", _l("Verwijderen (art. 17): account of aanmeldingen wissen"))],
+    kind = RadioField(_l("Verzoek"), choices=[("inzage", _l("Inzage en overdracht (art. 15 en 20): "
+                                                            "gegevens downloaden")),
+                                             ("verwijderen", _l("Verwijderen (art. 17): "
+                                                                "account of aanmeldingen wissen"))],
                       default="inzage", validators=[DataRequired(_l("Kies het soort verzoek."))])
     reason = TextAreaField(_l("Hoe en wanneer kwam het verzoek binnen?"),
                            validators=[DataRequired(_l("Noteer hoe en wanneer het verzoek binnenkwam.")),

@@ -45,7 +45,8 @@ def schedule() -> list[Kind]:
              _l("Uzelf; de beheerders van uw organisatie; St. MBO."),
              _l("Zolang u het account gebruikt; u verwijdert het zelf via Mijn account."),
              _l("Verwijderen op verzoek (art. 17); uw bijdragen blijven onder een pseudoniem.")),
-        Kind("unverified", _l("Niet bevestigde accounts"), _l("E-mailadres en naam van een aanmelding die nooit is bevestigd."),
+        Kind("unverified", _l("Niet bevestigde accounts"),
+             _l("E-mailadres en naam van een aanmelding die nooit is bevestigd."),
              _l("De bevestigingslink laten werken."), _l("Gerechtvaardigd belang (art. 6 lid 1 sub f AVG)."),
              _l("Niemand; alleen de beheerder van het portaal ziet het account."),
              _days(cfg["PRIVACY_UNVERIFIED_DAYS"]) + " " + _("na de aanmelding"),
@@ -56,7 +57,8 @@ def schedule() -> list[Kind]:
              _l("Toestemming bij aanmelding (art. 6 lid 1 sub a AVG)."),
              _l("St. MBO (organisatoren)."),
              _months(cfg["EVENT_PURGE_MONTHS"]) + " " + _("na het evenement"),
-             _l("Dagelijks geanonimiseerd; alleen aantallen blijven. Zelf eerder wissen kan via de persoonlijke link.")),
+             _l("Dagelijks geanonimiseerd; "
+                "alleen aantallen blijven. Zelf eerder wissen kan via de persoonlijke link.")),
         Kind("mail_bodies", _l("Verstuurde e-mails"), _l("De tekst en bijlagen van e-mail die het portaal verstuurde."),
              _l("Nagaan of een bericht is aangekomen; opnieuw versturen bij een storing."),
              _l("Gerechtvaardigd belang (art. 6 lid 1 sub f AVG)."), _l("De beheerder van het portaal."),
@@ -64,7 +66,8 @@ def schedule() -> list[Kind]:
              + _months(cfg["PRIVACY_OUTBOX_MONTHS"]),
              _l("Dagelijks gewist.")),
         Kind("rejected", _l("Afgewezen aanvragen"),
-             _l("Motivatie en contactpersoon van een geweigerde partneraanvraag; geweigerde verzoeken om lid te worden."),
+             _l("Motivatie en contactpersoon van een geweigerde partneraanvraag; "
+                "geweigerde verzoeken om lid te worden."),
              _l("Een vervolgvraag over de beslissing kunnen beantwoorden."),
              _l("Gerechtvaardigd belang (art. 6 lid 1 sub f AVG)."), _l("St. MBO; de beheerders van de organisatie."),
              _months(cfg["PRIVACY_REJECTED_MONTHS"]) + " " + _("na de beslissing"),
@@ -74,11 +77,13 @@ def schedule() -> list[Kind]:
              _l("Wettelijke plicht en taak van algemeen belang (art. 6 lid 1 sub c en e AVG)."),
              _l("St. MBO en de beheerder van het portaal."),
              _years(cfg["PRIVACY_AUDIT_YEARS"]) + "; " + _("inkoop en gronduitgifte zo lang als de wet voorschrijft"),
-             _l("Dagelijks verwijderd na de termijn. Vermeldingen over inkoopprocedures en gronduitgifte (inschrijvingen, "
+             _l("Dagelijks verwijderd na de termijn. "
+                "Vermeldingen over inkoopprocedures en gronduitgifte (inschrijvingen, "
                 "scores en motivaties) zijn archiefbescheiden van de gemeente: die bewaart het portaal zolang de "
                 "Archiefwet en de Selectielijst gemeenten voorschrijven en verwijdert het niet zelf.")),
         Kind("procurement", _l("Inkoop en gronduitgifte"),
-             _l("Inschrijvingen, scores met motivatie, panelleden en toezeggingen; bewijsstukken en antwoorden van zelfscans."),
+             _l("Inschrijvingen, scores met motivatie, panelleden en toezeggingen; "
+                "bewijsstukken en antwoorden van zelfscans."),
              _l("Een aanbesteding of uitgifte verantwoorden en een label onderbouwen."),
              _l("Wettelijke plicht (Aanbestedingswet, Archiefwet; art. 6 lid 1 sub c AVG)."),
              _l("De inkoopadviseurs en beleidsmedewerkers van de procedure; St. MBO voor zelfscans."),

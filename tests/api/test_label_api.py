@@ -44,7 +44,8 @@ def test_single_check_matches_the_schema(client, holder):
     assert body["label_status"] == "geldig" and body["certificate_number"] == label.certificate_number
     assert body["verification_url"] == f"http://localhost/label/verificatie/{label.certificate_number}"
     assert body["partner_status"] == "partner" and body["date"] == today().isoformat()
-    # Spaces are accepted like everywhere in the portal (7 digits are refused: see tests/inkoop/test_kvk_seven_digits.py).
+    # Spaces are accepted like everywhere in the portal (7
+    # digits are refused: see tests/inkoop/test_kvk_seven_digits.py).
     assert client.get("/api/v1/labels/12 34 56 78").status_code == 200
 
 

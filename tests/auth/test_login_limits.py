@@ -48,7 +48,8 @@ def on_another_server(database_url, smtp_port, extra, posts):
 def shared_limits(app, make_app, database_url, smtp_server):
     # After ``app``: the limiter is one object per process and takes the storage of the app made last.
     # make_app resets the storage: database 4 starts empty.
-    extra = {"RATELIMIT_STORAGE_URI": REDIS, "RATELIMIT_LOGIN": "3 per minute", "RATELIMIT_LOGIN_ACCOUNT": "3 per 15 minutes"}
+    extra = {"RATELIMIT_STORAGE_URI": REDIS,
+             "RATELIMIT_LOGIN": "3 per minute", "RATELIMIT_LOGIN_ACCOUNT": "3 per 15 minutes"}
     app = make_app(**extra)
     return app, lambda posts: on_another_server(database_url, smtp_server.port, extra, posts)
 

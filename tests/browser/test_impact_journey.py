@@ -33,7 +33,8 @@ def test_employer_offers_a_place_and_staff_record_it_filled(make_page, live_serv
     expect(employer.get_by_role("heading", level=1)).to_have_text("Wijk naar Werk")
     assert_sound_page(employer, "wijk naar werk (employer)")
     employer.get_by_role("group", name="Soort plek").get_by_label("Werkervaringsplek").check()
-    employer.get_by_label("Wijk", exact=True).select_option(label="Dordt-West (Wielwijk, Crabbehof, Oud en Nieuw Krispijn)")
+    employer.get_by_label("Wijk", exact=True).select_option(
+        label="Dordt-West (Wielwijk, Crabbehof, Oud en Nieuw Krispijn)")
     employer.get_by_label("Vakgebied").select_option(label="Zorg en welzijn")
     employer.get_by_label("Aantal plekken").fill("2")
     employer.get_by_label("Beschikbaar vanaf").fill((clock.today() - timedelta(days=7)).isoformat())

@@ -1,4 +1,5 @@
-"""axe-core (WCAG 2.0/2.1 A and AA) over the shared pages: public, account, messages, errors, every role's start page."""
+"""axe-core (WCAG 2.0/2.1 A and AA) over the shared pages:
+public, account, messages, errors, every role's start page."""
 import re
 
 import pytest

@@ -20,7 +20,8 @@ CHECK = """() => {
   for (const a of summary.querySelectorAll('a[href^="#"]')) {
     const target = document.getElementById(a.getAttribute('href').slice(1));
     if (!target) { problems.push('summary link to a missing id: ' + a.getAttribute('href')); continue; }
-    const control = target.matches('input, select, textarea') ? target : target.querySelector('input, select, textarea');
+    const control = target.matches('input, select, textarea') ? target
+        : target.querySelector('input, select, textarea');
     if (!control) { problems.push('summary link to no form control: ' + a.getAttribute('href')); continue; }
     const named = (control.labels && control.labels.length) || control.getAttribute('aria-label');
     if (!named) problems.push('field without a label: ' + control.id);

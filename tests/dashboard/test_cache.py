@@ -1,4 +1,5 @@
-"""The dashboard's numbers are kept a few minutes (portal/dashboard/cache.py): shared, refreshable, never wrong in shape."""
+"""The dashboard's numbers are kept a few minutes (portal/dashboard/cache.py):
+shared, refreshable, never wrong in shape."""
 from datetime import timedelta
 
 from sqlalchemy import func, select, update

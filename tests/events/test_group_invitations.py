@@ -17,7 +17,8 @@ def test_staff_invite_every_member_of_the_partners_of_one_municipality(client, m
     event = make_event(title="Kick-off Wijk naar Werk", audience="invitation")
     dordt_a, dordt_b = make_user(email="a@dordt.example"), make_user(email="b@dordt.example")
     make_org(name="Dordtse Partner", members=[dordt_a, (dordt_b, "lid")])
-    make_org(name="Zwijndrechtse Partner", municipality="Zwijndrecht", members=[make_user(email="z@zwijndrecht.example")])
+    make_org(name="Zwijndrechtse Partner", municipality="Zwijndrecht",
+             members=[make_user(email="z@zwijndrecht.example")])
     make_org(name="Nog geen partner", status="aanvraag", members=[make_user(email="aanvraag@dordt.example")])
     inactive = make_user(email="weg@dordt.example")
     inactive.active = False

@@ -76,7 +76,8 @@ def test_public_registration_is_confirmed_by_the_mailed_link_with_ics_and_qr(cli
     assert mailbox.last_to("sanne@example.nl")["Subject"] == "Afmelding ontvangen: Studentenfestival Drechtsteden"
 
     actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.object_type == "Registration")).all()
-    assert {"event.registration_pending", "event.registration_confirmed", "event.registration_cancelled"} <= set(actions)
+    assert {"event.registration_pending", "event.registration_confirmed",
+            "event.registration_cancelled"} <= set(actions)
     # The audit log does not hold the public registrant's name or address.
     summaries = " ".join(db.session.scalars(select(AuditEntry.summary)).all())
     assert "sanne@example.nl" not in summaries and "Sanne" not in summaries

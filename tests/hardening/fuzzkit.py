@@ -87,7 +87,8 @@ def plausible_value(f: Field):
     if f.type == "date" or name.endswith(("_on", "_date", "since", "sinds")) or name in ("op", "date"):
         return st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)).map(date.isoformat)
     if f.type == "datetime-local" or name.endswith("_at"):
-        return st.dates(min_value=date(2026, 1, 1), max_value=date(2030, 12, 31)).map(lambda d: d.isoformat() + "T10:00")
+        return st.dates(min_value=date(2026, 1, 1), max_value=date(2030, 12, 31)).map(
+            lambda d: d.isoformat() + "T10:00")
     if f.type == "time":
         return st.sampled_from(["09:00", "13:30"])
     if f.type == "number" or name.startswith(("score", "hours", "places", "capacity", "jaar", "year")):

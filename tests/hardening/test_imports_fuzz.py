@@ -158,7 +158,8 @@ def test_partner_import_is_all_or_nothing(world, file, confirm):
 def test_partner_import_refuses_more_rows_than_allowed_and_reads_the_most_allowed(world):
     client = world.clients["mbo_staff"]
     before = organisations()
-    lines = ["naam;kvk;postcode;gemeente"] + [f"Rij {n};{20_000_000 + n};3311 AB;Dordrecht" for n in range(MAX_ROWS + 1)]
+    lines = ["naam;kvk;postcode;gemeente"] + [
+        f"Rij {n};{20_000_000 + n};3311 AB;Dordrecht" for n in range(MAX_ROWS + 1)]
     too_many = "\n".join(lines).encode()
     response = post_file(client, "/partners/import", too_many, "groot.csv")
     assert response.status_code == 400
@@ -178,7 +179,8 @@ def test_partner_import_with_overlong_values_is_refused_per_row_not_with_a_serve
             ["N" * 5000, "31234567", "3311 AB", "Dordrecht", "", "", "", "", "", ""],
             ["Lang adres", "31234568", "3311 AB", "Dordrecht", "S" * 5000, "P" * 500, "w" * 500 + ".nl", "C" * 500,
              "0" * 100, "e" * 300 + "@example.nl"]]
-    for data, name in ((to_xlsx(rows[0], rows[1:]), "lang.xlsx"), (to_csv(rows[0], rows[1:], ";", "utf-8"), "lang.csv")):
+    for data, name in ((to_xlsx(rows[0], rows[1:]), "lang.xlsx"),
+                       (to_csv(rows[0], rows[1:], ";", "utf-8"), "lang.csv")):
         response = post_file(client, "/partners/import", data, name)
         assert response.status_code == 302
         batch_url = response.headers["Location"]

@@ -73,7 +73,8 @@ def zip_bomb(rows=2_000_000):
             if info.filename == "xl/worksheets/sheet1.xml":
                 head, rest = data.split(b"<sheetData>")
                 tail = rest.split(b"</sheetData>")[1]
-                row = b'<row><c t="inlineStr"><is><t>Bom BV</t></is></c><c t="inlineStr"><is><t>24111111</t></is></c></row>'
+                row = (b'<row><c t="inlineStr"><is><t>Bom BV</t></is></c>'
+                       b'<c t="inlineStr"><is><t>24111111</t></is></c></row>')
                 data = head + b"<sheetData>" + row * rows + b"</sheetData>" + tail
             target.writestr(info.filename, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
     return out.getvalue()
@@ -403,7 +404,8 @@ FORMULAS = {
 def formula_csv():
     header = "naam;kvk;straat;postcode;plaats;gemeente;contactpersoon\n"
     name = FORMULAS["name"].replace('"', '""')
-    row = f'"{name}";24999999;"{FORMULAS["street"]}";3311 AB;"{FORMULAS["city"]}";Dordrecht;"{FORMULAS["contact_name"]}"\n'
+    row = (f'"{name}";24999999;"{FORMULAS["street"]}";3311 AB;'
+           f'"{FORMULAS["city"]}";Dordrecht;"{FORMULAS["contact_name"]}"\n')
     return (header + row).encode("utf-8")
 
 

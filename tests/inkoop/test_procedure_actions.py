@@ -26,7 +26,8 @@ def test_before_the_closing_date_only_early_closing_with_a_reason_is_offered(cli
     page = client.get(base).get_data(as_text=True)
     assert "Inschrijving sluiten en labelstatus vastleggen" not in page
     assert f"{base}/vervroegd-sluiten" in page
-    assert procedures.allowed_actions(procedure) >= {"close_early"} and "close" not in procedures.allowed_actions(procedure)
+    assert (procedures.allowed_actions(procedure) >= {"close_early"}
+            and "close" not in procedures.allowed_actions(procedure))
 
     # The plain close is refused with the way out; early closing without a reason is refused at the field.
     page = client.post(f"{base}/status", data={"action": "close"}, follow_redirects=True).get_data(as_text=True)

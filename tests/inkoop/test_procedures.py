@@ -122,7 +122,8 @@ def award_ready(make_user, make_org, **kwargs):
     for user in (chair, second):
         score_all(procedure, user, {bids[0]: 8, bids[1]: 6})
     for bid, score in ((bids[0], 8), (bids[1], 6)):
-        evaluation.set_consensus(procedure, chair, bid_id=bid.id, criterion_id=evaluation.quality_criteria(procedure)[0].id,
+        evaluation.set_consensus(procedure, chair, bid_id=bid.id,
+                                 criterion_id=evaluation.quality_criteria(procedure)[0].id,
                                  score=score, motivation="Besproken in het panel")
     db.session.commit()
     return procedure, bids, buyer, chair

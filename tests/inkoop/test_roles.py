@@ -89,7 +89,8 @@ def test_unknown_ids_are_404_and_bad_input_is_never_a_500(client, make_user, wor
     assert client.post(f"/inkoop/procedures/{p}/consensus", data={"bid_id": "x"}).status_code == 400
     assert client.post(f"/inkoop/procedures/{p}/loting", data={f"lot-{world['bid'].id}": "abc"}).status_code == 302
     assert client.get("/inkoop/procedures?page=abc&status=nonsense").status_code == 200
-    assert client.post("/inkoop/labelcheck/lijst.xlsx", data={"op": "gisteren", "kvk": ["x", "12345678"]}).status_code == 200
+    assert (client.post("/inkoop/labelcheck/lijst.xlsx", data={"op": "gisteren", "kvk": ["x", "12345678"]})
+            .status_code == 200)
 
 
 def test_every_inkoop_view_declares_an_access_rule(app):

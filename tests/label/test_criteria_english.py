@@ -22,7 +22,8 @@ def test_staff_fill_in_english_and_members_see_it_in_english_mode(app, client, m
     # A wrong number of English answers is refused at its field.
     page = client.post(f"/label/criteria/vraag/{criterion.id}", data={
         "question": "Werft u op vaardigheden?", "options": "0 | Nee\n2 | Ja", "options_en": "No"})
-    assert page.status_code == 400 and "Geef voor elk van de 2 antwoorden een Engelse tekst" in page.get_data(as_text=True)
+    assert (page.status_code == 400
+            and "Geef voor elk van de 2 antwoorden een Engelse tekst" in page.get_data(as_text=True))
 
     criteria.publish_set(db.session.get(type(concept), concept.id), staff)
     db.session.commit()

@@ -1,4 +1,5 @@
-"""One function says which actions a label allows; the label page offers exactly those and the rules accept only those."""
+"""One function says which actions a label allows; the label page
+offers exactly those and the rules accept only those."""
 from datetime import timedelta
 
 from portal.extensions import db
@@ -26,9 +27,11 @@ def test_a_valid_label_is_never_offered_schorsing_opheffen(app, client, member_o
     assert "Dit kan niet bij een label met status geldig" in response.get_data(as_text=True)
     assert db.session.get(Label, label.id).status == "geldig" and len(db.session.get(Label, label.id).history) == 1
 
-    assert client.post(f"/label/labels/{label.id}", data={"action": "schorsen", "reason": "Onderzoek"}).status_code == 302
+    assert (client.post(f"/label/labels/{label.id}", data={"action": "schorsen", "reason": "Onderzoek"})
+            .status_code == 302)
     assert offered(client, label) == {"herstellen", "intrekken"}
-    assert client.post(f"/label/labels/{label.id}", data={"action": "intrekken", "reason": "Gegrond"}).status_code == 302
+    assert (client.post(f"/label/labels/{label.id}", data={"action": "intrekken", "reason": "Gegrond"})
+            .status_code == 302)
     assert offered(client, label) == set() and awards.allowed_actions(db.session.get(Label, label.id)) == []
 
 

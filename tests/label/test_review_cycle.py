@@ -62,7 +62,8 @@ def test_full_review_cycle_with_mails(app, client, make_user, member_org, staff,
     reviewer.post(f"/label/beoordeling/{item.id}/vraag/{a2.id}/opmerking", data={"body": "Graag het getekende beleid."})
     version = db.session.get(Assessment, item.id).version
     response = reviewer.post(f"/label/beoordeling/{item.id}/besluit",
-                             data={"version": str(version), "decision": "wijzigingen", "reason": "Zie de vraag over beleid."})
+                             data={"version": str(version), "decision": "wijzigingen",
+                                   "reason": "Zie de vraag over beleid."})
     assert response.status_code == 302
     assert db.session.get(Assessment, item.id).status == "wijzigingen_gevraagd"
     mail = mailbox.last_to(member.email)

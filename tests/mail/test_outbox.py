@@ -55,7 +55,8 @@ def test_smtp_down_never_fails_the_action_and_mail_is_delivered_later(make_app, 
 def test_backoff_grows_and_gives_up_after_max_attempts(make_app, smtp_server):
     app = make_app(MAIL_PORT=free_port(), OUTBOX_MAX_ATTEMPTS=3)
     with app.app_context():
-        message = queue_mail("x@bedrijf.nl", "Onderwerp", "auth/password_changed", user=type("U", (), {"name": "X", "email": "x@bedrijf.nl"})())
+        message = queue_mail("x@bedrijf.nl", "Onderwerp", "auth/password_changed",
+                             user=type("U", (), {"name": "X", "email": "x@bedrijf.nl"})())
         db.session.commit()
         delays = []
         for _ in range(3):
@@ -70,7 +71,8 @@ def test_backoff_grows_and_gives_up_after_max_attempts(make_app, smtp_server):
 
 def test_mail_of_a_rolled_back_action_is_never_stored_or_sent(app, smtp_server):
     smtp_server.clear()
-    queue_mail("weg@bedrijf.nl", "Onderwerp", "auth/password_changed", user=type("U", (), {"name": "X", "email": "x"})())
+    queue_mail("weg@bedrijf.nl", "Onderwerp", "auth/password_changed",
+               user=type("U", (), {"name": "X", "email": "x"})())
     db.session.rollback()
     assert db.session.scalar(select(OutboxMessage)) is None
     assert send_pending()["sent"] == 0

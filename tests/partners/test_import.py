@@ -13,7 +13,8 @@ from portal.partners.services import partner_status_on
 
 HEADER = "naam;KvK-nummer;straat;postcode;plaats;gemeente;sector;grootte;email;status;partner sinds\n"
 ROWS = [
-    "Bouwbedrijf Noordendijk;24111111;Noordendijk 1;3311ab;Dordrecht;Dordrecht;Bouw en infra;10-49;info@nd.example;partner;01-03-2024",
+    "Bouwbedrijf Noordendijk;24111111;Noordendijk 1;3311ab;Dordrecht;Dordrecht;"
+    "Bouw en infra;10-49;info@nd.example;partner;01-03-2024",
     "Zorg Sliedrecht;02422222;Kerkbuurt 2;3361 AB;Sliedrecht;Sliedrecht;zorg;250;;partner;2025-02-01",
     "Foute KvK BV;1234;Straat 3;3311 AB;Dordrecht;Dordrecht;;;;;",
     "Foute Postcode BV;24333333;Straat 4;33 AB;Dordrecht;Dordrecht;;;;;",

@@ -99,7 +99,8 @@ def test_durable_is_computed_from_contract_or_duration(app, make_user, make_org)
                                                       end_date=date(2024, 7, 30), end_reason="uitgevallen"))
     tijdelijk_lang = services.save_impact_job(org, user, dict(base, contract_type="tijdelijk_lang"))
     db.session.commit()
-    assert (short_contract.durable, lasted.durable, almost.durable, tijdelijk_lang.durable) == (False, True, False, True)
+    assert ((short_contract.durable, lasted.durable, almost.durable, tijdelijk_lang.durable)
+            == (False, True, False, True))
     # Usable in GROUP BY for the dashboard.
     rows = dict(db.session.execute(select(ImpactJob.durable, func.count()).group_by(ImpactJob.durable)).all())
     assert rows == {True: 2, False: 2}

@@ -121,7 +121,8 @@ def test_renewal_reminders_apply_to_an_imported_label(app, make_user, make_org, 
     org = make_org(name="Bijna Verlopen BV", kvk="41000009", members=[make_user("ondernemer")])
     staff = make_user("mbo_staff")
     start = clock.today() - timedelta(days=700)
-    csv = f"kvk;toegekend_op;geldig_tot\n41000009;{start.isoformat()};{(clock.today() + timedelta(days=20)).isoformat()}\n"
+    csv = (f"kvk;toegekend_op;geldig_tot\n41000009;{start.isoformat()};"
+           f"{(clock.today() + timedelta(days=20)).isoformat()}\n")
     batch = programme_import.upload("labels", "labels.csv", csv.encode(), staff)
     programme_import.commit(batch, staff)
     db.session.commit()
