@@ -50,7 +50,7 @@ def test_register_verify_by_mailed_link_and_log_in(page, live_server, mailbox):
     log_in(page, email)
     expect(page).to_have_url(live_server.url + "/")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Welkom, {NAME}")
-    expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
+    expect(page.get_by_role("button", name="Uitloggen", exact=True)).to_be_visible()
     assert_accessible(page, "home (logged in)")
 
 
@@ -157,7 +157,7 @@ def test_phone_viewport_nav_and_login_form_are_usable(make_page, live_server):
     page.get_by_role("button", name="Inloggen").tap()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Welkom, {NAME}")
     assert fits_the_screen(page), "the home page (logged in) scrolls sideways on a phone"
-    expect(page.get_by_role("button", name="Uitloggen")).to_be_in_viewport()
+    expect(page.get_by_role("button", name="Uitloggen", exact=True)).to_be_in_viewport()
     expect(page.get_by_role("link", name="Mijn account")).to_be_in_viewport()
     assert_accessible(page, "home on a phone (logged in)")
 

@@ -81,7 +81,7 @@ def test_account_page_is_accessible_with_and_without_errors(page, live_server):
     expect(page.locator(".error-summary")).to_be_visible()
     assert_accessible(page, "my account, password form with errors")
 
-    page.get_by_role("button", name="Uitloggen").click()
+    page.get_by_role("button", name="Uitloggen", exact=True).click()
     expect(page.get_by_text("U bent uitgelogd.")).to_be_visible()
     assert_accessible(page, "home after logging out")
 
