@@ -12,58 +12,24 @@ from portal.extensions import db
 partners_cli = AppGroup("partners", help="Partner organisations.")
 
 
-@partners_cli.command("import")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--by", "by_email", required=True, help="E-mail of the St. MBO account the import is logged under.")
-@click.option("--yes", is_flag=True, help="Import the valid rows; without it only the problems are shown.")
-def import_command(path, by_email, yes):
-    """Check a CSV or XLSX partner list and, with --yes, import all valid rows at once."""
+def _run_import(path: Path, by_email: str, yes: bool, upload, commit) -> None:
+    """One import from the command line, for every kind: show each row's problems (and warnings); with --yes
+    commit all valid rows in one transaction through the same rules as the page."""
     from portal.auth.services import find_user
-    from portal.partners.importing import commit_import, upload_partner_list
     from portal.partners.services import PartnerError
 
     user = find_user(by_email)
     if user is None or not user.is_staff:
         raise click.ClickException(f"{by_email} is not a St. MBO account.")
     try:
-        batch = upload_partner_list(path.name, path.read_bytes(), user)
+        batch = upload(path.name, path.read_bytes(), user)
     except PartnerError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
     for row in batch.rows:
         for problem in row["problems"]:
             click.echo(f"regel {row['line']}: {problem}")
-    click.echo(f"{len(batch.rows)} rijen, {len(batch.valid_rows)} zonder problemen.")
-    if not yes:
-        db.session.commit()
-        click.echo(f"Niets geïmporteerd. Bevestig in het portaal (import {batch.id}) of draai opnieuw met --yes.")
-        return
-    try:
-        commit_import(batch, user)
-    except PartnerError as exc:
-        db.session.rollback()
-        raise click.ClickException(str(exc)) from exc
-    db.session.commit()
-    click.echo(f"{batch.created_count} nieuw, {batch.updated_count} bijgewerkt, {batch.skipped_count} overgeslagen.")
-
-
-def _import_programme_file(kind, path, by_email, yes):
-    from portal.auth.services import find_user
-    from portal.partners import programme_import
-    from portal.partners.services import PartnerError
-
-    user = find_user(by_email)
-    if user is None or not user.is_staff:
-        raise click.ClickException(f"{by_email} is not a St. MBO account.")
-    try:
-        batch = programme_import.upload(kind, path.name, path.read_bytes(), user)
-    except PartnerError as exc:
-        db.session.rollback()
-        raise click.ClickException(str(exc)) from exc
-    for row in batch.rows:
-        for problem in row["problems"]:
-            click.echo(f"regel {row['line']}: {problem}")
-        for warning in row["warnings"]:
+        for warning in row.get("warnings", ()):
             click.echo(f"regel {row['line']} (let op): {warning}")
     click.echo(f"{len(batch.rows)} rijen, {len(batch.valid_rows)} zonder problemen.")
     if not yes:
@@ -71,12 +37,30 @@ def _import_programme_file(kind, path, by_email, yes):
         click.echo(f"Niets geïmporteerd. Bevestig in het portaal (import {batch.id}) of draai opnieuw met --yes.")
         return
     try:
-        programme_import.commit(batch, user)
+        commit(batch, user)
     except PartnerError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
     click.echo(f"{batch.created_count} nieuw, {batch.updated_count} bijgewerkt, {batch.skipped_count} overgeslagen.")
+
+
+@partners_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--by", "by_email", required=True, help="E-mail of the St. MBO account the import is logged under.")
+@click.option("--yes", is_flag=True, help="Import the valid rows; without it only the problems are shown.")
+def import_command(path, by_email, yes):
+    """Check a CSV or XLSX partner list and, with --yes, import all valid rows at once."""
+    from portal.partners.importing import commit_import, upload_partner_list
+
+    _run_import(path, by_email, yes, upload_partner_list, commit_import)
+
+
+def _import_programme_file(kind, path, by_email, yes):
+    from portal.partners import programme_import
+
+    _run_import(path, by_email, yes, lambda name, data, user: programme_import.upload(kind, name, data, user),
+                programme_import.commit)
 
 
 @partners_cli.command("import-labels")
